@@ -1,0 +1,27 @@
+"""autograd_lite: a small, readable reverse-mode automatic differentiation engine on NumPy.
+
+`Value` (one float) and `Tensor` (an n-d array) record the operations made with them;
+`.backward()` applies the chain rule as vector-Jacobian products, one named rule per op.
+"""
+
+from . import ops  # noqa: F401  (registers the built-in ops)
+from .engine.errors import ShapeError
+from .engine.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .engine.op import SCALAR_OPS, TENSOR_OPS
+from .functions import (
+    abs, broadcast_to, clip, concatenate, cos, exp, log, log_softmax, logsumexp, matmul, max,
+    maximum, mean, min, minimum, relu, reshape, sigmoid, sin, softmax, sqrt, stack, sum,
+    swapaxes, tanh, transpose, where,
+)
+from .tensor import Tensor
+from .value import Value
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "SCALAR_OPS", "ShapeError", "TENSOR_OPS", "Tensor", "Value", "abs", "broadcast_to", "clip",
+    "concatenate", "cos", "enable_grad", "exp", "is_grad_enabled", "log", "log_softmax",
+    "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum", "no_grad", "relu",
+    "reshape", "set_grad_enabled", "sigmoid", "sin", "softmax", "sqrt", "stack", "sum",
+    "swapaxes", "tanh", "transpose", "where",
+]

@@ -1,0 +1,217 @@
+"""The backward pass: topological order, the loop over it, and the helpers it calls.
+
+`iterate_backward` is the one loop. `run_backward` (behind `.backward()`) drains it, and the
+stepping iterator `backward_steps` consumes it one node at a time, so the two can never
+disagree. Every function here works for `Value` and `Tensor` nodes alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from .errors import ShapeError
+from .grad_mode import set_grad_enabled
+from .node import Node
+from .op import Op
+
+
+def topological_order(root: Node) -> list[Node]:
+    """Every node `root` depends on through `requires_grad` edges, parents before children.
+
+    Iterative depth-first search with an explicit stack (no recursion, so a graph a million
+    nodes deep is fine). Nodes are tracked by identity, never by `==` or hashing of values,
+    and visited in the parents' stored order, so the order is the same on every run.
+    """
+    order: list[Node] = []
+    if not root.requires_grad:
+        return order
+    seen = {id(root)}
+    stack = [(root, iter(root.parents))]
+    push = stack.append
+    while stack:
+        node, parents = stack[-1]
+        for parent in parents:
+            if parent.requires_grad and id(parent) not in seen:
+                seen.add(id(parent))
+                push((parent, iter(parent.parents)))
+                break
+        else:
+            stack.pop()
+            order.append(node)
+    return order
+
+
+def sum_to_shape(grad: Any, shape: tuple[int, ...], op: str = "") -> Any:
+    """Sum a gradient computed in a broadcast shape back to an input's `shape`.
+
+    Works on ndarrays and on Tensors (for `create_graph`). Raises `ShapeError` when `shape`
+    cannot broadcast to `grad.shape`, which means an op's vjp returned a wrong shape.
+    """
+    gshape = grad.shape
+    if gshape == shape:
+        return grad
+    lead = len(gshape) - len(shape)
+    if lead < 0 or any(s != 1 and s != gshape[lead + i] for i, s in enumerate(shape)):
+        raise ShapeError(
+            f"{op or 'backward'}: a gradient of shape {tuple(gshape)} cannot be summed back to "
+            f"the input's shape {tuple(shape)}"
+        )
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, s in enumerate(shape) if s == 1 and gshape[lead + i] != 1
+    )
+    return grad.sum(axis=axes).reshape(shape)
+
+
+def accumulate_grad(node: Node, grad: Any) -> None:
+    """Add `grad` into `node.grad` (`+=` semantics, never in place, never aliasing a buffer)."""
+    prev = node.grad
+    if prev is None:
+        node.grad = grad if isinstance(grad, Node) else np.array(grad, dtype=node._data.dtype)
+    elif isinstance(prev, np.ndarray) and not isinstance(grad, Node):
+        node.grad = np.asarray(prev + grad, dtype=prev.dtype)
+    else:
+        node.grad = prev + grad
+
+
+def run_hooks(node: Node, grad: Any) -> Any:
+    """Call the node's hooks in registration order; a hook may return a replacement grad."""
+    for hook in list(node._hooks):
+        result = hook(grad)
+        if result is not None:
+            if getattr(result, "shape", ()) != getattr(grad, "shape", ()):
+                raise ShapeError(
+                    f"hook {getattr(hook, '__name__', hook)!s} returned a gradient of shape "
+                    f"{getattr(result, 'shape', ())} for a node of shape {getattr(grad, 'shape', ())}"
+                )
+            grad = result
+    return grad
+
+
+def freed_graph_error(node: Node, op: Op) -> RuntimeError:
+    """The error for a second backward through buffers an earlier backward released."""
+    label = f" '{node.label}'" if node.label else ""
+    return RuntimeError(
+        f"backward: the values op '{op.name}' saved for backward (node{label} id {node.id}) were "
+        "already freed by an earlier backward(). Pass retain_graph=True to the first backward() "
+        "to run backward through the same graph again, or recompute the forward pass."
+    )
+
+
+def check_versions(node: Node, op: Op) -> None:
+    """Raise if a tensor whose values `op` saved was changed in place since it was recorded."""
+    for tensor, version in zip((node, *node.parents), op.versions):
+        if tensor._version != version:
+            name = f"'{tensor.label}'" if tensor.label else f"id {tensor.id}"
+            raise RuntimeError(
+                f"backward: tensor {name} of shape {tuple(tensor._data.shape)} was changed in "
+                f"place (through .data) after op '{op.name}' saved it for backward, so its "
+                "gradient would be wrong. Change .data only after backward(), or run the "
+                "forward pass again after the change."
+            )
+
+
+def lift_saved(value: Any, node: Node, parents: tuple[Node, ...]) -> Any:
+    """For `create_graph`: turn a saved array back into the graph node it came from.
+
+    The output's data becomes the output node, an input's data becomes that input, any other
+    array becomes a constant node; everything else (axes, shapes, flags) is kept as it is.
+    """
+    if value is node._data:
+        return node
+    for parent in parents:
+        if value is parent._data:
+            return parent
+    if isinstance(value, np.ndarray):
+        return node.constant(value)
+    return value
+
+
+def vjp_on_graph(node: Node, op: Op, grad_out: Any) -> Any:
+    """Run `op.vjp` on graph nodes instead of arrays, so the gradients are differentiable."""
+    names = op.saved
+    originals = [getattr(op, name) for name in names]
+    try:
+        for name, value in zip(names, originals):
+            setattr(op, name, lift_saved(value, node, node.parents))
+        with set_grad_enabled(True):
+            return op.vjp(grad_out)
+    finally:
+        for name, value in zip(names, originals):
+            setattr(op, name, value)
+
+
+def backward_step(node: Node, op: Op, grad_out: Any, create_graph: bool) -> tuple:
+    """Apply one op's vector-Jacobian product: the gradient sent to each parent of `node`.
+
+    Broadcasting is undone here, once for every op: each gradient comes back in its parent's
+    shape. `None` marks a parent that gets no gradient.
+    """
+    if op.freed:
+        raise freed_graph_error(node, op)
+    if op.versions is not None:
+        check_versions(node, op)
+    if create_graph:
+        input_grads = vjp_on_graph(node, op, grad_out)
+    else:
+        input_grads = op.vjp(grad_out)
+    if type(input_grads) is not tuple:
+        input_grads = (input_grads,)
+    parents = node.parents
+    if len(input_grads) != len(parents):
+        raise RuntimeError(
+            f"{op.name}.vjp returned {len(input_grads)} gradient(s) for {len(parents)} input(s)"
+        )
+    if op.unbroadcast:
+        fixed = []
+        for parent, grad in zip(parents, input_grads):
+            if grad is not None and grad.shape != parent._data.shape:
+                grad = sum_to_shape(grad, parent._data.shape, op.name)
+            fixed.append(grad)
+        input_grads = tuple(fixed)
+    return input_grads
+
+
+def iterate_backward(
+    root: Node, grad: Any, retain_graph: bool = False, create_graph: bool = False
+) -> Iterator[tuple[Node, Any, tuple]]:
+    """The backward loop, one node at a time, in reverse topological order.
+
+    Yields `(node, grad_out, input_grads)` after each non-leaf node's vjp has run and its
+    gradients have been passed on. Gradients of one pass live in a dict keyed by node
+    identity and are added into `.grad` once per node, so running backward twice adds each
+    node's gradient exactly twice (no double counting through intermediates).
+    """
+    order = topological_order(root)
+    pending = {id(root): grad}
+    for node in reversed(order):
+        grad_out = pending.pop(id(node), None)
+        if grad_out is None:
+            continue
+        if node._hooks:
+            grad_out = run_hooks(node, grad_out)
+        if node.keeps_grad:
+            accumulate_grad(node, grad_out)
+        op = node._op
+        if op is None:
+            continue
+        input_grads = backward_step(node, op, grad_out, create_graph)
+        for parent, parent_grad in zip(node.parents, input_grads):
+            if parent_grad is None or not parent.requires_grad:
+                continue
+            key = id(parent)
+            previous = pending.get(key)
+            pending[key] = parent_grad if previous is None else previous + parent_grad
+        if not retain_graph and op.frees_buffers:
+            op.release()
+        yield node, grad_out, input_grads
+
+
+def run_backward(
+    root: Node, grad: Any, retain_graph: bool = False, create_graph: bool = False
+) -> None:
+    """Run the whole backward pass from `root`, seeded with `grad` (see `iterate_backward`)."""
+    for _ in iterate_backward(root, grad, retain_graph, create_graph):
+        pass

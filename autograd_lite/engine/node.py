@@ -1,0 +1,88 @@
+"""The graph node that `Value` and `Tensor` share.
+
+A node holds its forward value (`_data`), its accumulated gradient (`grad`), the nodes it was
+computed from (`parents`, an ordered tuple) and the op instance that made it (`_op`, which keeps
+what backward needs). A node never refers to its children and an op never refers to its output
+node, so a graph has no reference cycles and is freed as soon as its root is dropped.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any, Callable
+
+_ids = itertools.count()
+
+
+class HookHandle:
+    """Returned by `register_hook`; `remove()` takes the hook off again."""
+
+    __slots__ = ("_hooks", "_fn")
+
+    def __init__(self, hooks: list, fn: Callable) -> None:
+        self._hooks = hooks
+        self._fn = fn
+
+    def remove(self) -> None:
+        """Remove the hook (a second call does nothing)."""
+        for i, fn in enumerate(self._hooks):
+            if fn is self._fn:
+                del self._hooks[i]
+                return
+
+
+class Node:
+    """Graph bookkeeping shared by `Value` and `Tensor`; the engine reads only these slots.
+
+    - `_data`: the forward value (a float for Value, an ndarray for Tensor).
+    - `grad`: the accumulated gradient, or the kind's "no gradient yet" value.
+    - `parents`: the nodes this one was computed from, in the op's argument order (empty for a
+      leaf and for anything built without recording).
+    - `_op`: the op instance that made the node (None for a leaf).
+    - `requires_grad`: whether gradients flow to this node.
+    - `keeps_grad`: whether backward stores this node's gradient in `.grad`.
+    - `id`: a monotonic creation number (drawings and step traces use it).
+    """
+
+    __slots__ = ("_data", "grad", "parents", "_op", "requires_grad", "keeps_grad", "_hooks",
+                 "id", "label", "__weakref__")
+
+    @property
+    def op(self) -> str:
+        """The name of the op that made this node, `""` for a leaf."""
+        op = self._op
+        return "" if op is None else op.name
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for a node no recorded op made (inputs and parameters)."""
+        return self._op is None
+
+    def register_hook(self, fn: Callable[[Any], Any]) -> HookHandle:
+        """Call `fn(grad)` when this node's gradient is ready during backward.
+
+        `fn` may return a replacement gradient (same shape) or None to keep it. Returns a
+        handle whose `remove()` takes the hook off.
+        """
+        if not callable(fn):
+            raise TypeError(f"register_hook: expected a callable, got {type(fn).__name__}")
+        if not self.requires_grad:
+            raise RuntimeError(
+                "register_hook: this node does not require grad, so no gradient will reach it; "
+                "create it with requires_grad=True"
+            )
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(fn)
+        return HookHandle(self._hooks, fn)
+
+    def retain_grad(self) -> None:
+        """Make a non-leaf node keep its gradient in `.grad` after backward."""
+        if not self.requires_grad:
+            raise RuntimeError("retain_grad: this node does not require grad")
+        self.keeps_grad = True
+
+
+def next_id() -> int:
+    """A fresh monotonic node id."""
+    return next(_ids)

@@ -1,0 +1,92 @@
+"""The base class of every operation, and the registry that lists them by name.
+
+An op is a class with two named methods side by side: `forward(*inputs)` computes the output
+from raw data (ndarrays or floats), and `vjp(grad_out)` returns one gradient per input (or None
+where an input needs none). One instance is made per recorded node and keeps, under readable
+names listed in `saved`, the values backward needs. The registry exists for seeing, not for
+dispatch: drawings, the generated table of derivative rules and the gradient-check tests read it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: Tensor ops by registry name.
+TENSOR_OPS: dict[str, type[Op]] = {}
+#: Value (scalar) ops by registry name.
+SCALAR_OPS: dict[str, type[Op]] = {}
+
+
+def register(cls: type[Op]) -> type[Op]:
+    """Class decorator: list an op under its `name` in the registry of its `kind`."""
+    table = SCALAR_OPS if cls.kind == "scalar" else TENSOR_OPS
+    if not cls.name:
+        raise ValueError(f"op class {cls.__name__} has no name")
+    if cls.name in table and table[cls.name] is not cls:
+        raise ValueError(f"an op named {cls.name!r} is already registered ({table[cls.name]})")
+    table[cls.name] = cls
+    return cls
+
+
+class Op:
+    """Base of all operations (built-in and user-defined).
+
+    Class attributes: `name` (registry name, lower case: the label learners see), `kind`
+    (`"tensor"` or `"scalar"`), `saved` (attribute names of the values kept for backward),
+    `smooth` (whether second derivatives are meaningful: the tests check them),
+    `unbroadcast` (whether the engine sums gradients back to each input's shape),
+    `frees_buffers` (whether backward without `retain_graph` drops the saved values).
+    Instance slots set when the op is recorded: `needs_grad` (a bool per input), `freed`.
+    """
+
+    __slots__ = ("needs_grad", "freed")
+
+    versions: tuple[int, ...] | None = None
+    name: str = ""
+    kind: str = "tensor"
+    saved: tuple[str, ...] = ()
+    smooth: bool = True
+    unbroadcast: bool = True
+    frees_buffers: bool = True
+    #: the derivative rule in one line of math, for the generated docs table
+    rule: str = ""
+
+    def release(self) -> None:
+        """Drop the values saved for backward (after a backward without `retain_graph`)."""
+        for name in self.saved:
+            setattr(self, name, None)
+        self.freed = True
+
+    def describe(self) -> str:
+        """Extra arguments shown beside the op's name (e.g. an axis); empty by default."""
+        return ""
+
+    def __repr__(self) -> str:
+        extra = self.describe()
+        return f"<op {self.name}{' ' + extra if extra else ''}>"
+
+
+class TensorOp(Op):
+    """Base of the ops on Tensors.
+
+    `versions` holds, when the op saved values, the version counters of its output and inputs
+    at record time; writing into a tensor's `.data` bumps its counter, so backward can refuse
+    a gradient computed from changed values.
+    """
+
+    __slots__ = ("versions",)
+
+
+class ScalarOp(Op):
+    """Base of the ops on Values: saved floats are tiny and kept, so backward can run again."""
+
+    __slots__ = ()
+
+    kind = "scalar"
+    unbroadcast = False
+    frees_buffers = False
+
+
+def saved_values(op: Op) -> dict[str, Any]:
+    """The op's saved values by name (for stepping, drawing and debugging)."""
+    return {name: getattr(op, name, None) for name in op.saved}

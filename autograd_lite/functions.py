@@ -1,0 +1,141 @@
+"""NumPy-style functions on Tensors: `autograd_lite.exp(x)`, `autograd_lite.sum(x, axis=0)`...
+
+Each accepts a Tensor or anything `numpy.asarray` takes and returns a Tensor; they call the
+same ops as the Tensor methods.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .tensor import Tensor, as_tensor, concatenate, stack, where
+
+
+def exp(x: Any) -> Tensor:
+    """e ** x, elementwise."""
+    return as_tensor(x).exp()
+
+
+def log(x: Any) -> Tensor:
+    """Natural logarithm, elementwise."""
+    return as_tensor(x).log()
+
+
+def sqrt(x: Any) -> Tensor:
+    """Square root, elementwise."""
+    return as_tensor(x).sqrt()
+
+
+def abs(x: Any) -> Tensor:  # noqa: A001 - NumPy's name
+    """Absolute value, elementwise (gradient 0 at 0)."""
+    return as_tensor(x).abs()
+
+
+def sin(x: Any) -> Tensor:
+    """Sine, elementwise."""
+    return as_tensor(x).sin()
+
+
+def cos(x: Any) -> Tensor:
+    """Cosine, elementwise."""
+    return as_tensor(x).cos()
+
+
+def tanh(x: Any) -> Tensor:
+    """Hyperbolic tangent, elementwise."""
+    return as_tensor(x).tanh()
+
+
+def sigmoid(x: Any) -> Tensor:
+    """Logistic sigmoid, elementwise, without overflow."""
+    return as_tensor(x).sigmoid()
+
+
+def relu(x: Any) -> Tensor:
+    """max(x, 0), elementwise (gradient 0 at 0)."""
+    return as_tensor(x).relu()
+
+
+def maximum(x: Any, y: Any) -> Tensor:
+    """Elementwise maximum, broadcasting (ties share the gradient equally)."""
+    x_t = x if isinstance(x, Tensor) else as_tensor(x, y if isinstance(y, Tensor) else None)
+    return x_t.maximum(y)
+
+
+def minimum(x: Any, y: Any) -> Tensor:
+    """Elementwise minimum, broadcasting (ties share the gradient equally)."""
+    x_t = x if isinstance(x, Tensor) else as_tensor(x, y if isinstance(y, Tensor) else None)
+    return x_t.minimum(y)
+
+
+def clip(x: Any, a_min: Any = None, a_max: Any = None) -> Tensor:
+    """Values limited to [a_min, a_max] (either may be None)."""
+    return as_tensor(x).clip(a_min, a_max)
+
+
+def sum(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001
+    """Sum over `axis` (None: all axes; an int or a tuple)."""
+    return as_tensor(x).sum(axis, keepdims)
+
+
+def mean(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
+    """Mean over `axis` (None: all axes; an int or a tuple)."""
+    return as_tensor(x).mean(axis, keepdims)
+
+
+def max(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001
+    """Maximum over `axis` (ties share the gradient equally)."""
+    return as_tensor(x).max(axis, keepdims)
+
+
+def min(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001
+    """Minimum over `axis` (ties share the gradient equally)."""
+    return as_tensor(x).min(axis, keepdims)
+
+
+def logsumexp(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
+    """log(sum(exp(x))) over `axis`, without overflow."""
+    return as_tensor(x).logsumexp(axis, keepdims)
+
+
+def softmax(x: Any, axis: int = -1) -> Tensor:
+    """exp(x) / sum(exp(x)) along `axis`."""
+    return as_tensor(x).softmax(axis)
+
+
+def log_softmax(x: Any, axis: int = -1) -> Tensor:
+    """x - logsumexp(x) along `axis`."""
+    return as_tensor(x).log_softmax(axis)
+
+
+def reshape(x: Any, shape: Any) -> Tensor:
+    """The same values in a new shape."""
+    return as_tensor(x).reshape(shape)
+
+
+def transpose(x: Any, axes: Any = None) -> Tensor:
+    """Axes permuted (reversed when `axes` is None)."""
+    return as_tensor(x).transpose(axes)
+
+
+def swapaxes(x: Any, axis1: int, axis2: int) -> Tensor:
+    """Two axes exchanged."""
+    return as_tensor(x).swapaxes(axis1, axis2)
+
+
+def broadcast_to(x: Any, shape: tuple[int, ...]) -> Tensor:
+    """The values repeated along broadcast axes to `shape`."""
+    return as_tensor(x).broadcast_to(shape)
+
+
+def matmul(x: Any, y: Any) -> Tensor:
+    """x @ y, exactly as `numpy.matmul`."""
+    return as_tensor(x) @ y
+
+
+__all__ = [
+    "abs", "broadcast_to", "clip", "concatenate", "cos", "exp", "log", "log_softmax",
+    "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum", "relu", "reshape",
+    "sigmoid", "sin", "softmax", "sqrt", "stack", "sum", "swapaxes", "tanh", "transpose",
+    "where",
+]

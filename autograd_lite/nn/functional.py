@@ -1,0 +1,152 @@
+"""Loss functions on Tensors: squared error, binary and multi-class cross-entropy, hinge.
+
+Each takes `reduction="mean"` (the default: the average over all elements), `"sum"`, or
+`"none"` (one loss per element, the shape of the input; per sample for `cross_entropy`).
+Targets and labels are plain data (arrays, lists or Tensors); they are checked before anything
+is computed, so a bad call raises and records nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+import autograd_lite as ag
+
+from ..engine.errors import ShapeError
+from ..tensor import Tensor
+from .activations import as_tensor
+
+__all__ = ["binary_cross_entropy_with_logits", "cross_entropy", "hinge_loss", "mse_loss"]
+
+REDUCTIONS = ("mean", "sum", "none")
+
+
+def mse_loss(pred: Any, target: Any, reduction: str = "mean") -> Tensor:
+    """Squared error `(pred - target) ** 2`, reduced.
+
+    `pred` and `target` must have the same shape (no silent broadcasting of `(n, 1)` against
+    `(n,)`); `target` may be a Tensor (then it is differentiated too) or plain data.
+    """
+    _check_reduction(reduction, "mse_loss")
+    pred = as_tensor(pred)
+    target = target if isinstance(target, Tensor) else _float_array(target, "target", "mse_loss")
+    _check_same_shape(pred, target, "pred", "target", "mse_loss")
+    diff = pred - target
+    return _reduce(diff * diff, reduction)
+
+
+def binary_cross_entropy_with_logits(logits: Any, targets: Any, reduction: str = "mean") -> Tensor:
+    """Binary cross-entropy of `sigmoid(logits)` against `targets` in [0, 1], from the logits.
+
+    Per element `-(y log s(z) + (1 - y) log(1 - s(z)))` with `s` the sigmoid, computed as
+    `max(z, 0) - z * y + log(1 + exp(-|z|))`, which never overflows (logits of +-1000 give
+    finite losses and gradients). Its gradient is `s(z) - y`, also at `z = 0`.
+    `logits` and `targets` have the same shape.
+    """
+    where = "binary_cross_entropy_with_logits"
+    _check_reduction(reduction, where)
+    z = as_tensor(logits)
+    y = _float_array(targets, "targets", where)
+    _check_same_shape(z, y, "logits", "targets", where)
+    if y.size and (y.min() < 0.0 or y.max() > 1.0):
+        raise ValueError(f"{where}: targets must lie in [0, 1] (class labels 0 and 1), "
+                         f"got values from {y.min()} to {y.max()}")
+    positive = ag.maximum(z, 0.0)
+    # z - 2 max(z, 0) is -|z|; written this way its derivative at 0 is 0, like abs'(0), and
+    # max(z, 0)'s shared tie (1/2 at z = 0) makes the whole gradient exactly 1/2 - y there.
+    loss = positive - z * y + (1.0 + (z - 2.0 * positive).exp()).log()
+    return _reduce(loss, reduction)
+
+
+def cross_entropy(logits: Any, labels: Any, reduction: str = "mean") -> Tensor:
+    """Softmax cross-entropy `-log softmax(logits)[i, labels[i]]` for integer class labels.
+
+    `logits`: shape `(n, C)`; `labels`: integers in `0 .. C-1`, shape `(n,)`. With
+    `reduction="none"` the result has shape `(n,)`. Stable for logits of any size (it uses
+    `log_softmax`).
+    """
+    where = "cross_entropy"
+    _check_reduction(reduction, where)
+    logits = as_tensor(logits)
+    if logits.ndim != 2:
+        raise ShapeError(
+            f"{where}: logits must have shape (n, C) (one row of class scores per sample), "
+            f"got shape {tuple(logits.shape)}"
+        )
+    n, classes = logits.shape
+    labels = np.asarray(labels.data if isinstance(labels, Tensor) else labels)
+    if labels.dtype.kind not in "iu":
+        raise TypeError(
+            f"{where}: labels must be integer class indices, got an array of dtype "
+            f"{labels.dtype}; convert with labels.astype(int) if they are whole numbers"
+        )
+    if labels.shape != (n,):
+        raise ShapeError(
+            f"{where}: labels must have shape ({n},) to match logits of shape {(n, classes)}, "
+            f"got shape {labels.shape}"
+        )
+    if n and (labels.min() < 0 or labels.max() >= classes):
+        bad = labels[(labels < 0) | (labels >= classes)]
+        raise ValueError(
+            f"{where}: labels must be in 0 .. {classes - 1} for {classes} classes, "
+            f"got {bad[:5].tolist()}{' ...' if bad.size > 5 else ''}"
+        )
+    log_probs = ag.log_softmax(logits, axis=1)
+    loss = -log_probs[np.arange(n), labels]
+    return _reduce(loss, reduction)
+
+
+def hinge_loss(scores: Any, labels: Any, reduction: str = "mean") -> Tensor:
+    """Hinge loss `max(0, 1 - labels * scores)` for labels in {-1, +1}.
+
+    `scores` and `labels` have the same shape. The subgradient at the kink is 0 (as relu'(0)).
+    """
+    where = "hinge_loss"
+    _check_reduction(reduction, where)
+    scores = as_tensor(scores)
+    y = _float_array(labels, "labels", where)
+    _check_same_shape(scores, y, "scores", "labels", where)
+    if not np.all((y == 1.0) | (y == -1.0)):
+        bad = np.unique(y[(y != 1.0) & (y != -1.0)])
+        raise ValueError(
+            f"{where}: labels must be -1 or +1, got {bad[:5].tolist()}; map 0/1 labels with "
+            "2 * y - 1"
+        )
+    return _reduce((1.0 - scores * y).relu(), reduction)
+
+
+def _check_reduction(reduction: object, where: str) -> None:
+    if reduction not in REDUCTIONS:
+        valid = ", ".join(repr(r) for r in REDUCTIONS)
+        raise ValueError(f"{where}: unknown reduction {reduction!r}; valid ones are {valid}")
+
+
+def _reduce(loss: Tensor, reduction: str) -> Tensor:
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss
+
+
+def _float_array(x: Any, name: str, where: str) -> np.ndarray:
+    """Plain data as a float array (a Tensor's data is taken as a constant)."""
+    array = np.asarray(x.data if isinstance(x, Tensor) else x)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"{where}: {name} must be numbers, got an array of dtype {array.dtype}")
+    if array.dtype.kind != "f":
+        array = array.astype(np.float64)
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{where}: {name} must be finite numbers (found NaN or inf)")
+    return array
+
+
+def _check_same_shape(a: Any, b: Any, a_name: str, b_name: str, where: str) -> None:
+    if tuple(a.shape) != tuple(b.shape):
+        raise ShapeError(
+            f"{where}: {a_name} has shape {tuple(a.shape)} but {b_name} has shape "
+            f"{tuple(b.shape)}; they must match (reshape one, e.g. pred.reshape(-1) for an "
+            "(n, 1) output)"
+        )

@@ -1,0 +1,141 @@
+"""Arithmetic on Tensors: + - * / ** and unary minus, with NumPy broadcasting.
+
+Each vjp may return a gradient in the broadcast shape; the engine sums it back to each
+input's shape (see `engine.backward.sum_to_shape`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from ..engine.errors import broadcast_error
+from ..engine.op import TensorOp, register
+from .generic import log
+
+
+def broadcasting(ufunc: Callable, name: str, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """`ufunc(x, y)`, with a broadcast mismatch reported in the user's terms."""
+    try:
+        return ufunc(x, y)
+    except ValueError:
+        if x.ndim and y.ndim:
+            try:
+                np.broadcast_shapes(x.shape, y.shape)
+            except ValueError:
+                raise broadcast_error(name, x.shape, y.shape) from None
+        raise
+
+
+@register
+class Add(TensorOp):
+    """out = x + y.   grad_x = grad_out, grad_y = grad_out (summed over broadcast axes)."""
+
+    __slots__ = ()
+    name = "add"
+    rule = "d(x + y) = dx + dy"
+
+    def forward(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return broadcasting(np.add, "add", x, y)
+
+    def vjp(self, grad_out: Any) -> tuple:
+        return grad_out, grad_out
+
+
+@register
+class Sub(TensorOp):
+    """out = x - y.   grad_x = grad_out, grad_y = -grad_out."""
+
+    __slots__ = ()
+    name = "sub"
+    rule = "d(x - y) = dx - dy"
+
+    def forward(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return broadcasting(np.subtract, "sub", x, y)
+
+    def vjp(self, grad_out: Any) -> tuple:
+        return grad_out, (-grad_out if self.needs_grad[1] else None)
+
+
+@register
+class Mul(TensorOp):
+    """out = x * y.   grad_x = grad_out * y, grad_y = grad_out * x."""
+
+    __slots__ = ("x", "y")
+    name = "mul"
+    saved = ("x", "y")
+    rule = "d(x * y) = y dx + x dy"
+
+    def forward(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        self.x = x
+        self.y = y
+        return broadcasting(np.multiply, "mul", x, y)
+
+    def vjp(self, grad_out: Any) -> tuple:
+        needs_x, needs_y = self.needs_grad
+        grad_x = grad_out * self.y if needs_x else None
+        grad_y = grad_out * self.x if needs_y else None
+        return grad_x, grad_y
+
+
+@register
+class Div(TensorOp):
+    """out = x / y.   grad_x = grad_out / y, grad_y = -grad_out * out / y."""
+
+    __slots__ = ("y", "out")
+    name = "div"
+    saved = ("y", "out")
+    rule = "d(x / y) = dx / y - (x / y^2) dy"
+
+    def forward(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        self.y = y
+        self.out = broadcasting(np.divide, "div", x, y)
+        return self.out
+
+    def vjp(self, grad_out: Any) -> tuple:
+        needs_x, needs_y = self.needs_grad
+        grad_x = grad_out / self.y if needs_x else None
+        grad_y = -grad_out * self.out / self.y if needs_y else None
+        return grad_x, grad_y
+
+
+@register
+class Pow(TensorOp):
+    """out = x ** y.   grad_x = grad_out * y * x ** (y - 1), grad_y = grad_out * out * log(x).
+
+    The gradient for `y` is computed only when `y` requires grad (log(x) is undefined for
+    x <= 0, where only a constant exponent makes sense).
+    """
+
+    __slots__ = ("x", "y", "out")
+    name = "pow"
+    saved = ("x", "y", "out")
+    rule = "d(x^y) = y x^(y-1) dx + x^y log(x) dy"
+
+    def forward(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        self.x = x
+        self.y = y
+        self.out = broadcasting(np.power, "pow", x, y)
+        return self.out
+
+    def vjp(self, grad_out: Any) -> tuple:
+        needs_x, needs_y = self.needs_grad
+        grad_x = grad_out * self.y * self.x ** (self.y - 1) if needs_x else None
+        grad_y = grad_out * self.out * log(self.x) if needs_y else None
+        return grad_x, grad_y
+
+
+@register
+class Neg(TensorOp):
+    """out = -x.   grad_x = -grad_out."""
+
+    __slots__ = ()
+    name = "neg"
+    rule = "d(-x) = -dx"
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return np.negative(x)
+
+    def vjp(self, grad_out: Any) -> tuple:
+        return (-grad_out,)

@@ -1,0 +1,289 @@
+"""Elementwise functions on Tensors: exp log sqrt abs sin cos tanh sigmoid relu, and the
+selections maximum minimum clip where.
+
+Conventions at kinks: relu'(0) = abs'(0) = 0; where `maximum`/`minimum` tie, each input gets
+half the gradient; `clip` passes the gradient where lo <= x <= hi.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..engine.op import TensorOp, register
+from .arithmetic import broadcasting
+from .generic import cos, sin
+
+
+@register
+class Exp(TensorOp):
+    """out = e ** x.   grad_x = grad_out * out."""
+
+    __slots__ = ("out",)
+    name = "exp"
+    saved = ("out",)
+    rule = "d exp(x) = exp(x) dx"
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.out = np.exp(x)
+        return self.out
+
+    def vjp(self, grad_out: Any) -> tuple:
+        return (grad_out * self.out,)
+
+
+@register
+class Log(TensorOp):
+    """out = log(x) (natural).   grad_x = grad_out / x."""
+
+    __slots__ = ("x",)
+    name = "log"
+    saved = ("x",)
+    rule = "d log(x) = dx / x"
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.x = x
+        return np.log(x)
+
+    def vjp(self, grad_out: Any) -> tuple:
+        return (grad_out / self.x,)
+
+
+@register
+class Sqrt(TensorOp):
+    """out = sqrt(x).   grad_x = grad_out / (2 * out)."""
+
+    __slots__ = ("out",)
+    name = "sqrt"
+    saved = ("out",)
+    rule = "d sqrt(x) = dx / (2 sqrt(x))"
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.out = np.sqrt(x)
+        return self.out
+
+    def vjp(self, grad_out: Any) -> tuple:
+        return (grad_out * 0.5 / self.out,)
+
+
+@register
+class Abs(TensorOp):
+    """out = |x|.   grad_x = grad_out * sign(x), so abs'(0) = 0."""
+
+    __slots__ = ("sign",)
+    name = "abs"
+    saved = ("sign",)
+    smooth = False
+    rule = "d |x| = sign(x) dx   (0 at x = 0)"
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.sign = np.sign(x)
+        return np.abs(x)
+
+    def vjp(self, grad_out: Any) -> tuple:
+        return (grad_out * self.sign,)
+
+
+@register
+class Sin(TensorOp):
+    """out = sin(x).   grad_x = grad_out * cos(x)."""
+
+    __slots__ = ("x",)
+    name = "sin"
+    saved = ("x",)
+    rule = "d sin(x) = cos(x) dx"
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.x = x
+        return np.sin(x)
+
+    def vjp(self, grad_out: Any) -> tuple:
+        return (grad_out * cos(self.x),)
+
+
+@register
+class Cos(TensorOp):
+    """out = cos(x).   grad_x = -grad_out * sin(x)."""
+
+    __slots__ = ("x",)
+    name = "cos"
+    saved = ("x",)
+    rule = "d cos(x) = -sin(x) dx"
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.x = x
+        return np.cos(x)
+
+    def vjp(self, grad_out: Any) -> tuple:
+        return (-grad_out * sin(self.x),)
+
+
+@register
+class Tanh(TensorOp):
+    """out = tanh(x).   grad_x = grad_out * (1 - out ** 2)."""
+
+    __slots__ = ("out",)
+    name = "tanh"
+    saved = ("out",)
+    rule = "d tanh(x) = (1 - tanh(x)^2) dx"
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.out = np.tanh(x)
+        return self.out
+
+    def vjp(self, grad_out: Any) -> tuple:
+        return (grad_out * (1 - self.out * self.out),)
+
+
+@register
+class Sigmoid(TensorOp):
+    """out = 1 / (1 + e ** -x), without overflow.   grad_x = grad_out * out * (1 - out)."""
+
+    __slots__ = ("out",)
+    name = "sigmoid"
+    saved = ("out",)
+    rule = "d sigmoid(x) = sigmoid(x) (1 - sigmoid(x)) dx"
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        # exp(-log(1 + e^-x)) never overflows: logaddexp is stable for large |x|.
+        self.out = np.exp(-np.logaddexp(0, -x)).astype(x.dtype, copy=False)
+        return self.out
+
+    def vjp(self, grad_out: Any) -> tuple:
+        return (grad_out * self.out * (1 - self.out),)
+
+
+@register
+class Relu(TensorOp):
+    """out = max(x, 0).   grad_x = grad_out where x > 0, else 0 (so relu'(0) = 0)."""
+
+    __slots__ = ("mask",)
+    name = "relu"
+    saved = ("mask",)
+    smooth = False
+    rule = "d relu(x) = [x > 0] dx"
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        positive = x > 0
+        self.mask = positive.astype(x.dtype)
+        return x * self.mask
+
+    def vjp(self, grad_out: Any) -> tuple:
+        return (grad_out * self.mask,)
+
+
+def tie_weights(x: np.ndarray, y: np.ndarray, wins: np.ndarray) -> np.ndarray:
+    """1 where x wins, 0 where y wins, 0.5 at ties (the gradient share x gets)."""
+    share = wins.astype(np.result_type(x, y))
+    share[x == y] = 0.5
+    return share
+
+
+@register
+class Maximum(TensorOp):
+    """out = max(x, y) elementwise.   grad_x = grad_out * [x > y], ties split 1/2 : 1/2."""
+
+    __slots__ = ("share",)
+    name = "maximum"
+    saved = ("share",)
+    smooth = False
+    rule = "d max(x, y) = [x > y] dx + [y > x] dy   (1/2 each at ties)"
+
+    def forward(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        out = broadcasting(np.maximum, "maximum", x, y)
+        self.share = tie_weights(x, y, np.greater(x, y))
+        return out
+
+    def vjp(self, grad_out: Any) -> tuple:
+        needs_x, needs_y = self.needs_grad
+        grad_x = grad_out * self.share if needs_x else None
+        grad_y = grad_out * (1 - self.share) if needs_y else None
+        return grad_x, grad_y
+
+
+@register
+class Minimum(TensorOp):
+    """out = min(x, y) elementwise.   grad_x = grad_out * [x < y], ties split 1/2 : 1/2."""
+
+    __slots__ = ("share",)
+    name = "minimum"
+    saved = ("share",)
+    smooth = False
+    rule = "d min(x, y) = [x < y] dx + [y < x] dy   (1/2 each at ties)"
+
+    def forward(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        out = broadcasting(np.minimum, "minimum", x, y)
+        self.share = tie_weights(x, y, np.less(x, y))
+        return out
+
+    def vjp(self, grad_out: Any) -> tuple:
+        needs_x, needs_y = self.needs_grad
+        grad_x = grad_out * self.share if needs_x else None
+        grad_y = grad_out * (1 - self.share) if needs_y else None
+        return grad_x, grad_y
+
+
+@register
+class Clip(TensorOp):
+    """out = min(max(x, a_min), a_max).   grad_x = grad_out where a_min <= x <= a_max, else 0."""
+
+    __slots__ = ("a_min", "a_max", "mask")
+    name = "clip"
+    saved = ("mask",)
+    smooth = False
+    rule = "d clip(x, lo, hi) = [lo <= x <= hi] dx"
+
+    def __init__(self, a_min: Any, a_max: Any) -> None:
+        if a_min is None and a_max is None:
+            raise ValueError("clip: give a_min, a_max or both (both are None)")
+        self.a_min = a_min
+        self.a_max = a_max
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        inside = np.ones(x.shape, dtype=bool)
+        if self.a_min is not None:
+            inside &= x >= self.a_min
+        if self.a_max is not None:
+            inside &= x <= self.a_max
+        self.mask = inside.astype(x.dtype)
+        return np.clip(x, self.a_min, self.a_max).astype(x.dtype, copy=False)
+
+    def vjp(self, grad_out: Any) -> tuple:
+        return (grad_out * self.mask,)
+
+    def describe(self) -> str:
+        return f"[{self.a_min}, {self.a_max}]"
+
+
+@register
+class Where(TensorOp):
+    """out = x where condition else y.   grad_x = grad_out * cond, grad_y = grad_out * (1 - cond).
+
+    The condition is a constant (a boolean array), not an input of the graph.
+    """
+
+    __slots__ = ("mask",)
+    name = "where"
+    saved = ("mask",)
+    smooth = True
+    rule = "d where(c, x, y) = [c] dx + [not c] dy"
+
+    def __init__(self, condition: np.ndarray) -> None:
+        self.mask = np.asarray(condition, dtype=bool)
+
+    def forward(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        try:
+            out = np.where(self.mask, x, y)
+        except ValueError:
+            from ..engine.errors import broadcast_error
+
+            raise broadcast_error("where", self.mask.shape, x.shape, y.shape) from None
+        self.mask = self.mask.astype(out.dtype)
+        return out
+
+    def vjp(self, grad_out: Any) -> tuple:
+        needs_x, needs_y = self.needs_grad
+        grad_x = grad_out * self.mask if needs_x else None
+        grad_y = grad_out * (1 - self.mask) if needs_y else None
+        return grad_x, grad_y

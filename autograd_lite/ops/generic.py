@@ -1,0 +1,66 @@
+"""Functions that run on ndarrays and on Tensors alike, for writing vjp rules once.
+
+With `create_graph=False` the engine hands a rule plain arrays and these are plain NumPy
+calls. With `create_graph=True` it hands Tensors, these record graph nodes, and the gradient
+can be differentiated again. Operators (`+ - * / ** @`) and the methods `.sum .reshape
+.transpose .swapaxes` and indexing already work on both, so only these few are needed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..engine.node import Node
+
+
+def exp(a: Any) -> Any:
+    """e ** a, elementwise."""
+    return a.exp() if isinstance(a, Node) else np.exp(a)
+
+
+def log(a: Any) -> Any:
+    """Natural logarithm, elementwise."""
+    return a.log() if isinstance(a, Node) else np.log(a)
+
+
+def sin(a: Any) -> Any:
+    """Sine, elementwise."""
+    return a.sin() if isinstance(a, Node) else np.sin(a)
+
+
+def cos(a: Any) -> Any:
+    """Cosine, elementwise."""
+    return a.cos() if isinstance(a, Node) else np.cos(a)
+
+
+def broadcast_to(a: Any, shape: tuple[int, ...]) -> Any:
+    """`a` repeated along broadcast axes to `shape` (a read-only view for arrays)."""
+    return a.broadcast_to(shape) if isinstance(a, Node) else np.broadcast_to(a, shape)
+
+
+def matrix_transpose(a: Any) -> Any:
+    """Swap the last two axes (a stack of matrices transposed)."""
+    return a.swapaxes(-1, -2)
+
+
+def is_basic_index(index: Any) -> bool:
+    """True for indices made only of ints, slices, None and Ellipsis (each element hit once)."""
+    items = index if isinstance(index, tuple) else (index,)
+    for item in items:
+        if not (item is None or item is Ellipsis or isinstance(item, (int, np.integer, slice))):
+            return False
+    return True
+
+
+def scatter_add(values: Any, index: Any, shape: tuple[int, ...]) -> Any:
+    """Zeros of `shape` with `values` added at `index` (repeated indices add up)."""
+    if isinstance(values, Node):
+        return values._scatter_add(index, shape)
+    out = np.zeros(shape, dtype=values.dtype)
+    if is_basic_index(index) or (isinstance(index, np.ndarray) and index.dtype == bool):
+        out[index] = values
+    else:
+        np.add.at(out, index, values)
+    return out

@@ -1,0 +1,244 @@
+"""Shape and indexing ops on Tensors: reshape, transpose, broadcast_to, indexing (getitem and
+its adjoint scatter_add), concatenate and stack. None of them changes a value, so each vjp
+only moves gradients back to where their elements came from.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..engine.errors import ShapeError
+from ..engine.op import TensorOp, register
+from .generic import scatter_add
+from .reductions import normalize_axis
+
+
+@register
+class Reshape(TensorOp):
+    """out = x.reshape(shape).   grad_x = grad_out.reshape(x.shape)."""
+
+    __slots__ = ("shape", "in_shape")
+    name = "reshape"
+    rule = "grad_x = grad_out.reshape(x.shape)"
+
+    def __init__(self, shape: tuple[int, ...]) -> None:
+        self.shape = shape
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.in_shape = x.shape
+        try:
+            return x.reshape(self.shape)
+        except ValueError:
+            raise ShapeError(
+                f"reshape: cannot reshape a tensor of shape {x.shape} ({x.size} elements) into "
+                f"shape {tuple(self.shape)}; the number of elements must stay the same"
+            ) from None
+
+    def vjp(self, grad_out: Any) -> tuple:
+        return (grad_out.reshape(self.in_shape),)
+
+    def describe(self) -> str:
+        return str(tuple(self.shape))
+
+
+@register
+class Transpose(TensorOp):
+    """out = x.transpose(axes) (axes reversed when None).   grad_x = grad_out transposed back."""
+
+    __slots__ = ("axes", "inverse")
+    name = "transpose"
+    rule = "grad_x = grad_out.transpose(inverse permutation of axes)"
+
+    def __init__(self, axes: tuple[int, ...] | None = None) -> None:
+        self.axes = axes
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        if self.axes is None:
+            self.axes = tuple(reversed(range(x.ndim)))
+        axes = tuple(normalize_axis("transpose", a, x.ndim) for a in self.axes)
+        if sorted(axes) != list(range(x.ndim)):
+            raise ValueError(
+                f"transpose: axes {tuple(self.axes)} are not a permutation of the {x.ndim} axes "
+                f"of a tensor of shape {x.shape}"
+            )
+        self.axes = axes
+        self.inverse = tuple(int(i) for i in np.argsort(axes))
+        return x.transpose(axes)
+
+    def vjp(self, grad_out: Any) -> tuple:
+        return (grad_out.transpose(self.inverse),)
+
+    def describe(self) -> str:
+        return str(self.axes)
+
+
+@register
+class BroadcastTo(TensorOp):
+    """out = x repeated to `shape` by broadcasting.   grad_x = grad_out summed back."""
+
+    __slots__ = ("shape",)
+    name = "broadcast_to"
+    rule = "grad_x = grad_out summed over the broadcast axes"
+
+    def __init__(self, shape: tuple[int, ...]) -> None:
+        self.shape = tuple(shape)
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        try:
+            return np.broadcast_to(x, self.shape)
+        except ValueError:
+            raise ShapeError(
+                f"broadcast_to: a tensor of shape {x.shape} cannot be broadcast to shape "
+                f"{self.shape}: trailing dimensions must be equal or 1"
+            ) from None
+
+    def vjp(self, grad_out: Any) -> tuple:
+        # The engine sums the gradient back to the input's shape.
+        return (grad_out,)
+
+    def describe(self) -> str:
+        return str(self.shape)
+
+
+def describe_index(index: Any) -> str:
+    """A short readable form of an index, for drawings and reprs."""
+    items = index if isinstance(index, tuple) else (index,)
+    parts = []
+    for item in items:
+        if isinstance(item, slice):
+            parts.append(
+                f"{'' if item.start is None else item.start}:{'' if item.stop is None else item.stop}"
+                + ("" if item.step is None else f":{item.step}")
+            )
+        elif item is Ellipsis:
+            parts.append("...")
+        elif item is None:
+            parts.append("None")
+        elif isinstance(item, np.ndarray):
+            parts.append(f"<{item.dtype} array {item.shape}>")
+        else:
+            parts.append(repr(item))
+    return "[" + ", ".join(parts) + "]"
+
+
+@register
+class GetItem(TensorOp):
+    """out = x[index] (basic or advanced).   grad_x = zeros like x with grad_out added at index.
+
+    Repeated indices add up their gradients.
+    """
+
+    __slots__ = ("index", "in_shape")
+    name = "getitem"
+    rule = "grad_x = scatter_add(grad_out, index) into zeros of x.shape"
+
+    def __init__(self, index: Any) -> None:
+        self.index = index
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.in_shape = x.shape
+        return x[self.index]
+
+    def vjp(self, grad_out: Any) -> tuple:
+        return (scatter_add(grad_out, self.index, self.in_shape),)
+
+    def describe(self) -> str:
+        return describe_index(self.index)
+
+
+@register
+class ScatterAdd(TensorOp):
+    """out = zeros(shape) with x added at index (the adjoint of indexing).   grad_x = grad_out[index]."""
+
+    __slots__ = ("index", "shape")
+    name = "scatter_add"
+    rule = "grad_x = grad_out[index]"
+
+    def __init__(self, index: Any, shape: tuple[int, ...]) -> None:
+        self.index = index
+        self.shape = tuple(shape)
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        return scatter_add(x, self.index, self.shape)
+
+    def vjp(self, grad_out: Any) -> tuple:
+        return (grad_out[self.index],)
+
+    def describe(self) -> str:
+        return f"{describe_index(self.index)} into {self.shape}"
+
+
+@register
+class Concatenate(TensorOp):
+    """out = concatenate(xs, axis).   grad of each x = its slice of grad_out along axis."""
+
+    __slots__ = ("axis", "bounds")
+    name = "concatenate"
+    rule = "grad_x_i = grad_out[..., start_i:stop_i, ...] along axis"
+
+    def __init__(self, axis: int = 0) -> None:
+        self.axis = axis
+
+    def forward(self, *xs: np.ndarray) -> np.ndarray:
+        first = xs[0]
+        if first.ndim == 0:
+            raise ValueError("concatenate: 0-d tensors cannot be concatenated; use stack")
+        axis = normalize_axis("concatenate", self.axis, first.ndim)
+        for x in xs[1:]:
+            if x.ndim != first.ndim or any(
+                a != b for i, (a, b) in enumerate(zip(x.shape, first.shape)) if i != axis
+            ):
+                raise ShapeError(
+                    f"concatenate: shapes must match except along axis {axis}: got "
+                    + ", ".join(str(t.shape) for t in xs)
+                )
+        self.axis = axis
+        stops = np.cumsum([x.shape[axis] for x in xs])
+        self.bounds = tuple(zip((0, *stops[:-1].tolist()), stops.tolist()))
+        return np.concatenate(xs, axis=axis)
+
+    def vjp(self, grad_out: Any) -> tuple:
+        lead = (slice(None),) * self.axis
+        grads = []
+        for start, stop in self.bounds:
+            grads.append(grad_out[lead + (slice(start, stop),)])
+        return tuple(grads)
+
+    def describe(self) -> str:
+        return f"axis={self.axis}"
+
+
+@register
+class Stack(TensorOp):
+    """out = stack(xs, axis) (a new axis).   grad of x_i = grad_out taken at i along axis."""
+
+    __slots__ = ("axis", "count")
+    name = "stack"
+    rule = "grad_x_i = grad_out[..., i, ...] along the new axis"
+
+    def __init__(self, axis: int = 0) -> None:
+        self.axis = axis
+
+    def forward(self, *xs: np.ndarray) -> np.ndarray:
+        first = xs[0]
+        for x in xs[1:]:
+            if x.shape != first.shape:
+                raise ShapeError(
+                    "stack: all tensors must have the same shape, got "
+                    + ", ".join(str(t.shape) for t in xs)
+                )
+        self.axis = normalize_axis("stack", self.axis, first.ndim + 1)
+        self.count = len(xs)
+        return np.stack(xs, axis=self.axis)
+
+    def vjp(self, grad_out: Any) -> tuple:
+        lead = (slice(None),) * self.axis
+        grads = []
+        for i in range(self.count):
+            grads.append(grad_out[lead + (i,)])
+        return tuple(grads)
+
+    def describe(self) -> str:
+        return f"axis={self.axis}"

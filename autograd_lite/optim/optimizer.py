@@ -1,0 +1,190 @@
+"""The base class of the optimizers: parameter checks, `zero_grad`, and the update loop.
+
+An optimizer works on raw numbers, never on the graph: it reads each parameter's `.data` and
+`.grad`, computes the new value with NumPy, and writes it back. Tensor and Value parameters go
+through the same arithmetic (a Value's float is handled as a 0-d array), so one update rule
+serves both engines.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable
+from typing import Any, Union
+
+import numpy as np
+
+from ..tensor import Tensor
+from ..value import Value
+
+__all__ = ["Optimizer", "Parameter"]
+
+Parameter = Union[Tensor, Value]
+
+
+def check_positive(x: object, name: str, where: str) -> float:
+    """`x` as a float; `TypeError` if it is not a real number, `ValueError` unless 0 < x < inf."""
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{where}: {name} must be a positive number, got {x!r}")
+    x = float(x)
+    if not (x > 0.0 and math.isfinite(x)):
+        raise ValueError(f"{where}: {name} must be a positive number, got {x}")
+    return x
+
+
+def check_fraction(x: object, name: str, where: str, allow_zero: bool = True) -> float:
+    """`x` as a float in [0, 1) (or (0, 1) when `allow_zero` is False)."""
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{where}: {name} must be a number in [0, 1), got {x!r}")
+    x = float(x)
+    if not (0.0 <= x < 1.0) or (x == 0.0 and not allow_zero):
+        interval = "[0, 1)" if allow_zero else "(0, 1)"
+        raise ValueError(f"{where}: {name} must be in {interval}, got {x}")
+    return x
+
+
+def check_nonnegative(x: object, name: str, where: str) -> float:
+    """`x` as a finite float >= 0."""
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{where}: {name} must be a number >= 0, got {x!r}")
+    x = float(x)
+    if not (x >= 0.0 and math.isfinite(x)):
+        raise ValueError(f"{where}: {name} must be a finite number >= 0, got {x}")
+    return x
+
+
+def collect_parameters(params: Iterable[Parameter], where: str) -> list[Parameter]:
+    """The parameters as a list without duplicates, after checking each one.
+
+    Raises `TypeError` for something that is neither a Tensor nor a Value (a module instead of
+    `module.parameters()` is the usual slip), `ValueError` for a Tensor that does not require
+    grad or for an empty list.
+    """
+    if isinstance(params, (Tensor, Value)):
+        raise TypeError(
+            f"{where}: params must be an iterable of parameters, got a single "
+            f"{type(params).__name__}; wrap it in a list: [{type(params).__name__.lower()}]"
+        )
+    if not isinstance(params, Iterable):
+        hint = " (did you mean model.parameters()?)" if hasattr(params, "parameters") else ""
+        raise TypeError(
+            f"{where}: params must be an iterable of Tensor or Value parameters, "
+            f"got {type(params).__name__}{hint}"
+        )
+    result: list[Parameter] = []
+    seen: set[int] = set()
+    for i, p in enumerate(params):
+        if isinstance(p, Tensor):
+            if not p.requires_grad:
+                raise ValueError(
+                    f"{where}: parameter {i} ({_describe(p)}) does not require grad, so it "
+                    "would never be updated; create it with requires_grad=True"
+                )
+        elif not isinstance(p, Value):
+            raise TypeError(
+                f"{where}: parameter {i} is a {type(p).__name__}; expected a Tensor or a Value"
+            )
+        if id(p) not in seen:
+            seen.add(id(p))
+            result.append(p)
+    if not result:
+        raise ValueError(
+            f"{where}: got an empty parameter list; pass model.parameters() of a model that "
+            "has parameters"
+        )
+    return result
+
+
+def _describe(p: Parameter) -> str:
+    label = f"'{p.label}' " if getattr(p, "label", "") else ""
+    if isinstance(p, Tensor):
+        return f"{label}Tensor of shape {tuple(p.shape)}"
+    return f"{label}Value"
+
+
+class Optimizer:
+    """Base class: holds the parameters and the learning rate; subclasses define `update`.
+
+    `params` is a list of Tensor (with `requires_grad=True`) or Value parameters, e.g.
+    `model.parameters()`. `lr` may be changed between steps (`opt.lr = 0.01`); it is checked
+    to be a positive number.
+    """
+
+    def __init__(self, params: Iterable[Parameter], lr: float) -> None:
+        name = type(self).__name__
+        self.lr = lr  # checked by the property before anything else is stored
+        self.params: list[Parameter] = collect_parameters(params, name)
+        # Per-parameter state (momentum buffers, moment estimates), keyed by position.
+        self.state: dict[int, dict[str, Any]] = {}
+
+    @property
+    def lr(self) -> float:
+        """The learning rate (a positive float)."""
+        return self._lr
+
+    @lr.setter
+    def lr(self, value: float) -> None:
+        self._lr = check_positive(value, "lr", type(self).__name__)
+
+    def zero_grad(self) -> None:
+        """Reset every parameter's gradient: `None` for a Tensor, `0.0` for a Value."""
+        for p in self.params:
+            p.grad = None if isinstance(p, Tensor) else 0.0
+
+    def step(self) -> None:
+        """Update every parameter that has a gradient (a Tensor whose `.grad` is None is skipped).
+
+        All gradients are read and checked before any parameter changes, so an error (a gradient
+        of the wrong shape) leaves every parameter as it was.
+        """
+        work = []
+        for i, p in enumerate(self.params):
+            if isinstance(p, Tensor):
+                if p.grad is None:
+                    continue
+                data = p.data
+                grad = np.asarray(p.grad)
+                if grad.shape != data.shape:
+                    raise ValueError(
+                        f"{type(self).__name__}.step: parameter {i} ({_describe(p)}) has a "
+                        f"gradient of shape {grad.shape}; expected {data.shape}"
+                    )
+            else:
+                data = np.asarray(float(p.data))
+                grad = np.asarray(float(p.grad))
+            work.append((i, p, data, grad))
+        for i, p, data, grad in work:
+            new = self.update(self.state.setdefault(i, {}), data, grad)
+            _write(p, new)
+
+    def update(self, state: dict[str, Any], data: np.ndarray, grad: np.ndarray) -> np.ndarray:
+        """The new value of one parameter from its `data` and `grad` (same shape).
+
+        `state` is this parameter's own dict, kept between steps. Must not modify `data`.
+        """
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({len(self.params)} parameters, {self.describe()})"
+
+    def describe(self) -> str:
+        """The hyper-parameters, for the repr."""
+        return f"lr={self.lr}"
+
+
+def _write(p: Parameter, new: np.ndarray) -> None:
+    """Store `new` as the parameter's value.
+
+    A Tensor's array is overwritten in place when it is writable; it is read-only while a
+    recorded graph that has not run backward still needs it, and then the Tensor gets a new
+    array instead, so that graph keeps the values it was built with.
+    """
+    if isinstance(p, Tensor):
+        data = p.data
+        if data.flags.writeable:
+            data[...] = new
+        else:
+            p.data = np.array(new, dtype=data.dtype)
+    else:
+        p.data = float(new)

@@ -1,0 +1,178 @@
+"""`Value`: one Python float that records the operations made with it (micrograd-style, on
+the same engine as `Tensor`), for watching backprop one number at a time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .engine.backward import run_backward
+from .engine.grad_mode import _GradMode
+from .engine.node import Node, next_id
+from .engine.op import Op
+from .ops.scalar import (
+    ScalarAdd, ScalarDiv, ScalarExp, ScalarLog, ScalarMul, ScalarNeg, ScalarPow, ScalarRelu,
+    ScalarSigmoid, ScalarSub, ScalarTanh,
+)
+
+_new = object.__new__
+
+
+def new_value(data: float, op: Op, parents: tuple[Value, ...]) -> Value:
+    """A Value made by `op` from `parents` (recorded unless grad mode is off)."""
+    out = _new(Value)
+    out._data = data
+    out.grad = 0.0
+    out._hooks = None
+    out.id = next_id()
+    out.label = ""
+    out.keeps_grad = True
+    if _GradMode.enabled:
+        op.freed = False
+        out.parents = parents
+        out._op = op
+        out.requires_grad = True
+    else:
+        out.parents = ()
+        out._op = None
+        out.requires_grad = False
+    return out
+
+
+def as_value(other: Any) -> Value:
+    """`other` as a Value; a plain number becomes a constant (no gradient flows into it)."""
+    if isinstance(other, Value):
+        return other
+    if isinstance(other, Node):
+        raise TypeError("cannot mix a Value with a Tensor in one operation; use Tensor ops")
+    value = Value(other)
+    value.requires_grad = False
+    value.keeps_grad = False
+    return value
+
+
+def binary(op: Op, x: Value, y: Value) -> Value:
+    """Run a two-input scalar op and record it."""
+    return new_value(op.forward(x._data, y._data), op, (x, y))
+
+
+def unary(op: Op, x: Value) -> Value:
+    """Run a one-input scalar op and record it."""
+    return new_value(op.forward(x._data), op, (x,))
+
+
+class Value(Node):
+    """A scalar that records its computation graph.
+
+    `Value(data, label="")`: `.data` and `.grad` are Python floats (`.grad` is 0.0 until a
+    backward reaches the node), `.op` names the op that made it (`""` for a leaf) and
+    `.parents` lists its inputs in order.
+    """
+
+    __slots__ = ()
+
+    def __init__(self, data: Any, label: str = "") -> None:
+        if isinstance(data, Value):
+            data = data._data
+        try:
+            self._data = float(data)
+        except (TypeError, ValueError):
+            raise TypeError(f"Value: data must be a real number, got {data!r}") from None
+        self.grad = 0.0
+        self.parents = ()
+        self._op = None
+        self.requires_grad = True
+        self.keeps_grad = True
+        self._hooks = None
+        self.id = next_id()
+        self.label = str(label)
+
+    @property
+    def data(self) -> float:
+        """The value, a Python float."""
+        return self._data
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        self._data = float(value)
+
+    def wrap_constant(self, value: Any) -> Value:
+        """`value` as a constant Value (the engine's hook for constants)."""
+        return as_value(float(value))
+
+    def backward(self) -> None:
+        """Add d(self)/d(node) into `.grad` of every node of the graph (self's grad gets 1.0).
+
+        Running it again adds the same amounts again: leaves and intermediates alike are
+        counted once per call.
+        """
+        run_backward(self, 1.0)
+
+    def __repr__(self) -> str:
+        parts = [f"data={self._data:.6g}", f"grad={self.grad:.6g}"]
+        if self.label:
+            parts.append(f"label={self.label!r}")
+        if self._op is not None:
+            parts.append(f"op={self._op.name!r}")
+        return "Value(" + ", ".join(parts) + ")"
+
+    def __float__(self) -> float:
+        return self._data
+
+    # ----- arithmetic --------------------------------------------------------------------
+    def __add__(self, other: Any) -> Value:
+        return binary(ScalarAdd(), self, as_value(other))
+
+    def __radd__(self, other: Any) -> Value:
+        return binary(ScalarAdd(), as_value(other), self)
+
+    def __sub__(self, other: Any) -> Value:
+        return binary(ScalarSub(), self, as_value(other))
+
+    def __rsub__(self, other: Any) -> Value:
+        return binary(ScalarSub(), as_value(other), self)
+
+    def __mul__(self, other: Any) -> Value:
+        return binary(ScalarMul(), self, as_value(other))
+
+    def __rmul__(self, other: Any) -> Value:
+        return binary(ScalarMul(), as_value(other), self)
+
+    def __truediv__(self, other: Any) -> Value:
+        return binary(ScalarDiv(), self, as_value(other))
+
+    def __rtruediv__(self, other: Any) -> Value:
+        return binary(ScalarDiv(), as_value(other), self)
+
+    def __pow__(self, other: Any) -> Value:
+        exponent = as_value(other)
+        return binary(ScalarPow(exponent.requires_grad), self, exponent)
+
+    def __rpow__(self, other: Any) -> Value:
+        return binary(ScalarPow(True), as_value(other), self)
+
+    def __neg__(self) -> Value:
+        return unary(ScalarNeg(), self)
+
+    def __pos__(self) -> Value:
+        return self
+
+    # ----- functions ---------------------------------------------------------------------
+    def relu(self) -> Value:
+        """max(x, 0) (gradient 0 at 0)."""
+        return unary(ScalarRelu(), self)
+
+    def tanh(self) -> Value:
+        """Hyperbolic tangent."""
+        return unary(ScalarTanh(), self)
+
+    def sigmoid(self) -> Value:
+        """1 / (1 + e ** -x), without overflow (Value(800).sigmoid() is 1.0)."""
+        return unary(ScalarSigmoid(), self)
+
+    def exp(self) -> Value:
+        """e ** x (inf on overflow)."""
+        return unary(ScalarExp(), self)
+
+    def log(self) -> Value:
+        """Natural logarithm."""
+        return unary(ScalarLog(), self)
