@@ -28,8 +28,8 @@ EXTRA_HINT = 'pip install "autograd-lite[demo]"'
 #: Defaults per engine: the scalar engine builds one node per multiply, so it gets a smaller
 #: network and fewer epochs to stay quick.
 DEFAULTS = {
-    "tensor": {"hidden": (16, 16), "epochs": 300, "lr": 0.03, "samples": 200},
-    "scalar": {"hidden": (8, 8), "epochs": 40, "lr": 0.05, "samples": 100},
+    "tensor": {"hidden": (16, 16), "epochs": 300, "lr": 0.03},
+    "scalar": {"hidden": (8, 8), "epochs": 25, "lr": 0.1},
 }
 
 
@@ -119,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument(
         "--epochs", type=positive_int, default=None,
-        help="full-batch training epochs (default: 300 tensor, 40 scalar)",
+        help="full-batch training epochs (default: 300 tensor, 25 scalar)",
     )
     demo.add_argument(
         "--hidden", type=layer_widths, default=None, metavar="W1,W2,...",
@@ -127,15 +127,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument(
         "--lr", type=positive_float, default=None,
-        help="Adam learning rate (default: 0.03 tensor, 0.05 scalar)",
+        help="Adam learning rate (default: 0.03 tensor, 0.1 scalar)",
     )
     demo.add_argument(
         "--seed", type=nonnegative_int, default=0,
         help="seed of the data and of the initial weights (default: 0)",
     )
     demo.add_argument(
-        "--samples", type=positive_int, default=None,
-        help="number of points (default: 200 tensor, 100 scalar)",
+        "--samples", type=positive_int, default=200,
+        help="number of points (default: 200)",
     )
     demo.add_argument(
         "--noise", type=nonnegative_float, default=0.1,
@@ -182,7 +182,7 @@ def run_demo(args: argparse.Namespace) -> int:
     hidden = defaults["hidden"] if args.hidden is None else args.hidden
     epochs = args.epochs or defaults["epochs"]
     lr = args.lr or defaults["lr"]
-    samples = args.samples or defaults["samples"]
+    samples = args.samples
     out: Path = args.out
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -247,7 +247,7 @@ def train_tensor(
 ) -> TrainingResult:
     """Full-batch Adam on `nn.MLP(2, [*hidden, 1])` with the logistic loss on the logits."""
     from . import nn, optim
-    from .engine import no_grad
+    from . import no_grad
     from .nn import functional as F
     from .random import manual_seed
     from .tensor import Tensor
@@ -406,8 +406,12 @@ def write_plots(out: Path, X: np.ndarray, y: np.ndarray, result: TrainingResult)
 
 def write_graph(out: Path, root: Any) -> list[Path]:
     """Write the drawing of `root`'s graph: `graph.svg` with Graphviz `dot`, else `graph.dot`."""
-    from autograd_lite.viz import draw_graph
-
+    try:
+        from autograd_lite.viz import draw_graph
+    except ImportError as exc:
+        print(f"note: the graph drawing is not available ({exc}); no graph written",
+              file=sys.stderr)
+        return []
     dot = draw_graph(root)
     if shutil.which("dot"):
         try:

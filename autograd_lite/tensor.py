@@ -33,7 +33,9 @@ def new_tensor(data: np.ndarray, op: Op | None, parents: tuple[Tensor, ...]) -> 
     """A tensor made by `op` from `parents`; records the op when grad mode is on and some
     parent requires grad, else returns a constant (the op and parents are dropped)."""
     out = _new(Tensor)
-    out._data = data if type(data) is np.ndarray else np.asarray(data)
+    if type(data) is not np.ndarray:
+        data = as_output_array(data, op)
+    out._data = data
     out.grad = None
     out._hooks = None
     out.id = next_id()
@@ -54,6 +56,17 @@ def new_tensor(data: np.ndarray, op: Op | None, parents: tuple[Tensor, ...]) -> 
     out._op = None
     out.requires_grad = False
     return out
+
+
+def as_output_array(data: Any, op: Op | None) -> np.ndarray:
+    """NumPy returns scalars from 0-d arithmetic: make an array, and point the op's saved
+    output at it, so `create_graph` still recognises the output by identity."""
+    array = np.asarray(data)
+    if op is not None:
+        for name in op.saved:
+            if getattr(op, name) is data:
+                setattr(op, name, array)
+    return array
 
 
 def apply_unary(op: Op, x: Tensor) -> Tensor:

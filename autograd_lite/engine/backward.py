@@ -125,7 +125,7 @@ def lift_saved(value: Any, node: Node, parents: tuple[Node, ...]) -> Any:
         if value is parent._data:
             return parent
     if isinstance(value, np.ndarray):
-        return node.constant(value)
+        return node.wrap_constant(value)
     return value
 
 
@@ -204,9 +204,10 @@ def iterate_backward(
             key = id(parent)
             previous = pending.get(key)
             pending[key] = parent_grad if previous is None else previous + parent_grad
+        # Yield before releasing, so a stepping consumer can still read the saved values.
+        yield node, grad_out, input_grads
         if not retain_graph and op.frees_buffers:
             op.release()
-        yield node, grad_out, input_grads
 
 
 def run_backward(

@@ -78,10 +78,9 @@ class Module:
 
         A sub-module in a list `blocks` is named `blocks.0`, in a dict under key `k`, `blocks.k`.
         """
-        for name, obj in self.named_members():
-            for path, item in _walk(name, obj):
-                if isinstance(item, Module):
-                    yield path, item
+        for path, item in self._flat_members():
+            if isinstance(item, Module):
+                yield path, item
 
     def named_parameters(self, prefix: str = "") -> list[tuple[str, Parameter]]:
         """Every parameter with its dotted name (`layers.0.weight`), in a stable order.
@@ -91,25 +90,29 @@ class Module:
         """
         result: list[tuple[str, Parameter]] = []
         seen: set[int] = set()
-        # An explicit stack instead of recursion; reversed pushes keep the attribute order.
-        stack: list[tuple[str, Module]] = [(prefix, self)]
-        visiting: set[int] = set()
+        visited = {id(self)}  # a module reachable twice (or holding itself) is searched once
+        # Depth first in attribute order, with an explicit stack of iterators (no recursion).
+        stack = [(prefix, self._flat_members())]
         while stack:
-            base, module = stack.pop()
-            if id(module) in visiting:
-                continue  # a module reachable twice (or holding itself) is searched once
-            visiting.add(id(module))
-            children: list[tuple[str, Module]] = []
-            for name, obj in module.named_members():
-                for path, item in _walk(name, obj):
-                    full = f"{base}.{path}" if base else path
-                    if isinstance(item, Module):
-                        children.append((full, item))
-                    elif is_parameter(item) and id(item) not in seen:
-                        seen.add(id(item))
-                        result.append((full, item))
-            stack.extend(reversed(children))
+            base, members = stack[-1]
+            for path, item in members:
+                full = f"{base}.{path}" if base else path
+                if isinstance(item, Module):
+                    if id(item) not in visited:
+                        visited.add(id(item))
+                        stack.append((full, item._flat_members()))
+                        break
+                elif is_parameter(item) and id(item) not in seen:
+                    seen.add(id(item))
+                    result.append((full, item))
+            else:
+                stack.pop()
         return result
+
+    def _flat_members(self) -> Iterator[tuple[str, Any]]:
+        """`(path, object)` for every attribute, with lists and dicts opened up."""
+        for name, obj in self.named_members():
+            yield from _walk(name, obj)
 
     def parameters(self) -> list[Parameter]:
         """Every parameter, in the order of `named_parameters()`."""

@@ -175,9 +175,8 @@ class Relu(TensorOp):
 
 def tie_weights(x: np.ndarray, y: np.ndarray, wins: np.ndarray) -> np.ndarray:
     """1 where x wins, 0 where y wins, 0.5 at ties (the gradient share x gets)."""
-    share = wins.astype(np.result_type(x, y))
-    share[x == y] = 0.5
-    return share
+    share = np.asarray(wins, dtype=np.result_type(x, y))
+    return np.where(x == y, share.dtype.type(0.5), share)
 
 
 @register

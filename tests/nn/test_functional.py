@@ -1,0 +1,151 @@
+"""nn.functional losses against their NumPy formulas, including extreme logits."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from autograd_lite import ShapeError, Tensor
+from autograd_lite.nn import functional as F
+
+rng = np.random.default_rng(7)
+
+
+def reduce(x, reduction):
+    return {"mean": np.mean, "sum": np.sum, "none": lambda a: a}[reduction](x)
+
+
+def scale(reduction, n):
+    return 1.0 / n if reduction == "mean" else 1.0
+
+
+def run(loss_fn, inputs, *args, reduction):
+    """The loss value and the gradient of its sum with respect to `inputs`."""
+    x = Tensor(inputs, requires_grad=True)
+    loss = loss_fn(x, *args, reduction=reduction)
+    loss.sum().backward()
+    return loss.data, x.grad
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_mse_loss(reduction):
+    pred, target = rng.normal(size=(5, 2)), rng.normal(size=(5, 2))
+    value, grad = run(F.mse_loss, pred, target, reduction=reduction)
+    np.testing.assert_allclose(value, reduce((pred - target) ** 2, reduction), rtol=1e-12)
+    np.testing.assert_allclose(grad, 2 * (pred - target) * scale(reduction, 10), rtol=1e-12)
+
+
+def test_mse_loss_differentiates_a_tensor_target_and_refuses_silent_broadcasting():
+    pred = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    target = Tensor(np.array([0.0, 4.0]), requires_grad=True)
+    F.mse_loss(pred, target).backward()
+    np.testing.assert_allclose(target.grad, [-1.0, 2.0])
+    with pytest.raises(ShapeError, match=r"pred has shape \(3, 1\) but target has shape \(3,\)"):
+        F.mse_loss(np.ones((3, 1)), np.ones(3))
+
+
+def np_bce(z, y):
+    return np.logaddexp(0.0, z) - z * y
+
+
+def np_sigmoid(z):
+    return 0.5 * (1 + np.tanh(z / 2))
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_binary_cross_entropy_with_logits(reduction):
+    z = rng.normal(scale=3, size=(4, 3))
+    y = rng.uniform(size=(4, 3))
+    value, grad = run(F.binary_cross_entropy_with_logits, z, y, reduction=reduction)
+    np.testing.assert_allclose(value, reduce(np_bce(z, y), reduction), rtol=1e-12)
+    np.testing.assert_allclose(grad, (np_sigmoid(z) - y) * scale(reduction, 12), rtol=1e-10)
+
+
+def test_binary_cross_entropy_extreme_logits_and_zero():
+    z = np.array([1000.0, 1000.0, -1000.0, -1000.0, 0.0, 0.0, 40.0])
+    y = np.array([1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0])
+    value, grad = run(F.binary_cross_entropy_with_logits, z, y, reduction="none")
+    assert np.all(np.isfinite(value)) and np.all(np.isfinite(grad))
+    np.testing.assert_allclose(value, [0.0, 1000.0, 1000.0, 0.0, np.log(2), np.log(2), 40.0],
+                               rtol=1e-12, atol=1e-15)
+    # the gradient is sigmoid(z) - y everywhere, including exactly at z = 0
+    np.testing.assert_allclose(grad, [0.0, 1.0, -1.0, 0.0, -0.5, 0.5, 1.0], atol=1e-15)
+
+
+def test_binary_cross_entropy_checks_targets():
+    with pytest.raises(ValueError, match=r"targets must lie in \[0, 1\]"):
+        F.binary_cross_entropy_with_logits(np.zeros(3), np.array([0.0, 1.0, 2.0]))
+    with pytest.raises(ShapeError, match="logits has shape"):
+        F.binary_cross_entropy_with_logits(np.zeros((3, 1)), np.zeros(3))
+    with pytest.raises(ValueError, match="finite"):
+        F.binary_cross_entropy_with_logits(np.zeros(2), np.array([0.0, np.nan]))
+
+
+def np_cross_entropy(logits, labels):
+    m = logits.max(axis=1, keepdims=True)
+    lse = (m + np.log(np.exp(logits - m).sum(axis=1, keepdims=True)))[:, 0]
+    return lse - logits[np.arange(len(labels)), labels]
+
+
+def np_softmax(logits):
+    e = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_cross_entropy(reduction):
+    logits = rng.normal(scale=2, size=(6, 4))
+    labels = np.array([0, 3, 1, 1, 2, 3])
+    value, grad = run(F.cross_entropy, logits, labels, reduction=reduction)
+    if reduction == "none":
+        assert value.shape == (6,)
+    np.testing.assert_allclose(value, reduce(np_cross_entropy(logits, labels), reduction),
+                               rtol=1e-12)
+    onehot = np.eye(4)[labels]
+    np.testing.assert_allclose(grad, (np_softmax(logits) - onehot) * scale(reduction, 6),
+                               rtol=1e-10, atol=1e-15)
+
+
+def test_cross_entropy_extreme_logits():
+    logits = np.array([[1000.0, -1000.0, 0.0], [1000.0, -1000.0, 0.0], [-1000.0, -1000.0, 0.0]])
+    labels = [0, 1, 2]
+    value, grad = run(F.cross_entropy, logits, labels, reduction="none")
+    assert np.all(np.isfinite(value)) and np.all(np.isfinite(grad))
+    np.testing.assert_allclose(value, [0.0, 2000.0, 0.0], atol=1e-12)
+    np.testing.assert_allclose(grad, [[0, 0, 0], [1, -1, 0], [0, 0, 0]], atol=1e-12)
+
+
+def test_cross_entropy_checks_labels():
+    logits = np.zeros((3, 2))
+    with pytest.raises(TypeError, match="labels must be integer class indices"):
+        F.cross_entropy(logits, np.array([0.0, 1.0, 1.0]))
+    with pytest.raises(ValueError, match=r"labels must be in 0 .. 1 for 2 classes, got \[2, -1\]"):
+        F.cross_entropy(logits, np.array([0, 2, -1]))
+    with pytest.raises(ShapeError, match=r"labels must have shape \(3,\)"):
+        F.cross_entropy(logits, np.array([0, 1]))
+    with pytest.raises(ShapeError, match=r"logits must have shape \(n, C\)"):
+        F.cross_entropy(np.zeros(3), np.array([0]))
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_hinge_loss(reduction):
+    scores = np.array([2.0, 0.5, -0.3, -2.0, 0.2, 1.5])
+    labels = np.array([1, 1, 1, -1, -1, -1])
+    value, grad = run(F.hinge_loss, scores, labels, reduction=reduction)
+    margin = 1 - labels * scores
+    np.testing.assert_allclose(value, reduce(np.maximum(0, margin), reduction), rtol=1e-12)
+    np.testing.assert_allclose(grad, -labels * (margin > 0) * scale(reduction, 6), rtol=1e-12)
+
+
+def test_hinge_loss_checks_labels():
+    with pytest.raises(ValueError, match=r"labels must be -1 or \+1, got \[0.0\]"):
+        F.hinge_loss(np.zeros(3), np.array([0, 1, 1]))
+    with pytest.raises(ShapeError):
+        F.hinge_loss(np.zeros(3), np.ones(2))
+
+
+@pytest.mark.parametrize("loss", [F.mse_loss, F.binary_cross_entropy_with_logits, F.hinge_loss])
+def test_unknown_reduction_lists_valid_ones(loss):
+    with pytest.raises(ValueError, match="unknown reduction 'avg'; valid ones are 'mean', 'sum', "
+                                         "'none'"):
+        loss(np.zeros(2), np.ones(2), reduction="avg")

@@ -1,0 +1,65 @@
+"""The scalar Value front-end."""
+
+from __future__ import annotations
+
+import pytest
+
+from autograd_lite import Value
+
+
+def test_api_example():
+    a = Value(2.0, label="a")
+    b = Value(-3.0, label="b")
+    c = a * b + a ** 2
+    c.backward()
+    assert a.grad == 1.0
+    assert b.grad == 2.0
+
+
+def test_attributes():
+    a = Value(2, label="a")
+    assert isinstance(a.data, float) and a.data == 2.0
+    assert a.grad == 0.0 and a.label == "a" and a.op == "" and a.parents == ()
+    b = a * 3
+    assert b.op == "mul" and b.parents[0] is a and b.parents[1].data == 3.0
+
+
+def test_all_operator_forms():
+    a = Value(3.0)
+    w = Value(2.0)
+    results = {
+        "radd": 1 + a, "rsub": 1 - a, "rmul": 2 * a, "rtruediv": 6 / a, "rpow": 2 ** a,
+        "pow_value": a ** w, "neg": -a, "sub": a - 1, "truediv": a / 2,
+    }
+    assert results["radd"].data == 4.0 and results["rsub"].data == -2.0
+    assert results["rmul"].data == 6.0 and results["rtruediv"].data == 2.0
+    assert results["rpow"].data == 8.0 and results["pow_value"].data == 9.0
+    assert results["neg"].data == -3.0 and results["sub"].data == 2.0
+    assert results["truediv"].data == 1.5
+    (a ** w).backward()
+    assert a.grad == pytest.approx(6.0)
+    assert w.grad == pytest.approx(9.0 * 1.0986122886681098)
+
+
+def test_constants_get_no_gradient_and_do_not_break_pow():
+    x = Value(-2.0)
+    y = x ** 2  # the exponent is a plain number: no log of a negative base is taken
+    y.backward()
+    assert x.grad == -4.0
+    assert y.parents[1].grad == 0.0
+
+
+def test_data_can_be_assigned_by_optimizers():
+    p = Value(1.0)
+    p.data -= 0.5
+    assert p.data == 0.5
+
+
+def test_repr():
+    a = Value(2.0, label="a")
+    assert repr(a) == "Value(data=2, grad=0, label='a')"
+    assert "op='mul'" in repr(a * 2)
+
+
+def test_values_are_hashable_by_identity():
+    assert len({Value(1.0), Value(1.0)}) == 2
