@@ -44,10 +44,21 @@ def as_value(other: Any) -> Value:
         return other
     if isinstance(other, Node):
         raise TypeError("cannot mix a Value with a Tensor in one operation; use Tensor ops")
-    value = Value(other)
-    value.requires_grad = False
-    value.keeps_grad = False
-    return value
+    try:
+        data = float(other)
+    except (TypeError, ValueError):
+        raise TypeError(f"unsupported operand for a Value: {other!r}") from None
+    const = _new(Value)
+    const._data = data
+    const.grad = 0.0
+    const.parents = ()
+    const._op = None
+    const.requires_grad = False
+    const.keeps_grad = False
+    const._hooks = None
+    const.id = next_id()
+    const.label = ""
+    return const
 
 
 def binary(op: Op, x: Value, y: Value) -> Value:

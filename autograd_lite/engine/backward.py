@@ -7,6 +7,7 @@ disagree. Every function here works for `Value` and `Tensor` nodes alike.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from typing import Any
 
@@ -193,7 +194,11 @@ def iterate_backward(
         if node._hooks:
             grad_out = run_hooks(node, grad_out)
         if node.keeps_grad:
-            accumulate_grad(node, grad_out)
+            previous = node.grad
+            if type(previous) is float:  # a Value: plain float arithmetic
+                node.grad = previous + grad_out
+            else:
+                accumulate_grad(node, grad_out)
         op = node._op
         if op is None:
             continue
@@ -213,6 +218,17 @@ def iterate_backward(
 def run_backward(
     root: Node, grad: Any, retain_graph: bool = False, create_graph: bool = False
 ) -> None:
-    """Run the whole backward pass from `root`, seeded with `grad` (see `iterate_backward`)."""
-    for _ in iterate_backward(root, grad, retain_graph, create_graph):
-        pass
+    """Run the whole backward pass from `root`, seeded with `grad` (see `iterate_backward`).
+
+    The cyclic garbage collector is paused for the pass: the pass creates no reference cycles,
+    and on a large graph the collector would otherwise rescan every node many times over.
+    """
+    collecting = gc.isenabled()
+    if collecting:
+        gc.disable()
+    try:
+        for _ in iterate_backward(root, grad, retain_graph, create_graph):
+            pass
+    finally:
+        if collecting:
+            gc.enable()
