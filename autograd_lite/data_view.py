@@ -52,6 +52,31 @@ class DataView(np.ndarray):
             return out[0] if len(out) == 1 else out
         return result
 
+    # The in-place operators an optimizer uses, without the generic ufunc dispatch.
+    def __iadd__(self, other: Any) -> DataView:
+        self._bump()
+        base = self.view(np.ndarray)
+        base += plain(other)
+        return self
+
+    def __isub__(self, other: Any) -> DataView:
+        self._bump()
+        base = self.view(np.ndarray)
+        base -= plain(other)
+        return self
+
+    def __imul__(self, other: Any) -> DataView:
+        self._bump()
+        base = self.view(np.ndarray)
+        base *= plain(other)
+        return self
+
+    def __itruediv__(self, other: Any) -> DataView:
+        self._bump()
+        base = self.view(np.ndarray)
+        base /= plain(other)
+        return self
+
     def fill(self, value: Any) -> None:
         self._bump()
         self.view(np.ndarray).fill(value)

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ..debug.anomaly import AnomalyMode, check_backward
 from .errors import ShapeError
 from .grad_mode import set_grad_enabled
 from .node import Node
@@ -63,6 +64,8 @@ def sum_to_shape(grad: Any, shape: tuple[int, ...], op: str = "") -> Any:
     axes = tuple(range(lead)) + tuple(
         lead + i for i, s in enumerate(shape) if s == 1 and gshape[lead + i] != 1
     )
+    if isinstance(grad, np.ndarray):  # the ufunc directly: ndarray.sum adds a Python layer
+        return np.add.reduce(grad, axis=axes).reshape(shape)
     return grad.sum(axis=axes).reshape(shape)
 
 
@@ -203,6 +206,8 @@ def iterate_backward(
         if op is None:
             continue
         input_grads = backward_step(node, op, grad_out, create_graph)
+        if AnomalyMode.enabled:
+            check_backward(node, op, input_grads)
         for parent, parent_grad in zip(node.parents, input_grads):
             if parent_grad is None or not parent.requires_grad:
                 continue

@@ -6,6 +6,7 @@ Ties in `max`/`min` share the gradient equally among the tied elements.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -39,6 +40,11 @@ def normalize_axis(op: str, axis: Any, ndim: int) -> int:
     if not -ndim <= axis < ndim:
         raise axis_error(op, axis, ndim)
     return int(axis) % ndim
+
+
+def reduced_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]:
+    """`shape` with the reduced axes removed (the keepdims=False shape)."""
+    return tuple(n for i, n in enumerate(shape) if i not in axes)
 
 
 def kept_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]:
@@ -81,10 +87,13 @@ class Sum(Reduction):
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         self.prepare(x)
-        return np.sum(x, axis=self.axes, keepdims=self.keepdims)
+        return np.add.reduce(x, axis=self.axes, keepdims=self.keepdims)
 
     def vjp(self, grad_out: Any) -> tuple:
         return (broadcast_to(self.grad_kept(grad_out), self.shape),)
+
+    def jvp(self, tangent_x: Any) -> Any:
+        return tangent_x.sum(axis=self.axes, keepdims=self.keepdims)
 
 
 @register
@@ -97,11 +106,17 @@ class Mean(Reduction):
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         self.prepare(x)
-        self.count = int(np.prod([x.shape[a] for a in self.axes])) if self.axes else 1
-        return np.mean(x, axis=self.axes, keepdims=self.keepdims)
+        self.count = math.prod([x.shape[a] for a in self.axes])
+        total = np.add.reduce(x, axis=self.axes, keepdims=self.keepdims)
+        if x.dtype.kind != "f":
+            total = total.astype(np.float64)
+        return total / total.dtype.type(self.count)
 
     def vjp(self, grad_out: Any) -> tuple:
         return (broadcast_to(self.grad_kept(grad_out) / self.count, self.shape),)
+
+    def jvp(self, tangent_x: Any) -> Any:
+        return tangent_x.sum(axis=self.axes, keepdims=self.keepdims) / self.count
 
 
 class Extreme(Reduction):
@@ -113,11 +128,15 @@ class Extreme(Reduction):
 
     def select(self, x: np.ndarray, out_kept: np.ndarray) -> None:
         hits = x == out_kept
-        self.share = hits / hits.sum(axis=self.axes, keepdims=True).astype(x.dtype)
+        counts = np.add.reduce(hits, axis=self.axes, keepdims=True, dtype=x.dtype)
+        self.share = hits / counts
         self.share = self.share.astype(x.dtype, copy=False)
 
     def vjp(self, grad_out: Any) -> tuple:
         return (self.grad_kept(grad_out) * self.share,)
+
+    def jvp(self, tangent_x: Any) -> Any:
+        return (tangent_x * self.share).sum(axis=self.axes, keepdims=self.keepdims)
 
 
 @register
@@ -132,9 +151,9 @@ class Max(Extreme):
         self.prepare(x)
         if x.size == 0:
             raise ValueError(f"max: cannot reduce an empty tensor of shape {x.shape}")
-        out_kept = np.max(x, axis=self.axes, keepdims=True)
+        out_kept = np.maximum.reduce(x, axis=self.axes, keepdims=True)
         self.select(x, out_kept)
-        return out_kept if self.keepdims else out_kept.reshape(np.max(x, axis=self.axes).shape)
+        return out_kept if self.keepdims else out_kept.reshape(reduced_shape(x.shape, self.axes))
 
 
 @register
@@ -149,9 +168,9 @@ class Min(Extreme):
         self.prepare(x)
         if x.size == 0:
             raise ValueError(f"min: cannot reduce an empty tensor of shape {x.shape}")
-        out_kept = np.min(x, axis=self.axes, keepdims=True)
+        out_kept = np.minimum.reduce(x, axis=self.axes, keepdims=True)
         self.select(x, out_kept)
-        return out_kept if self.keepdims else out_kept.reshape(np.min(x, axis=self.axes).shape)
+        return out_kept if self.keepdims else out_kept.reshape(reduced_shape(x.shape, self.axes))
 
 
 def stable_logsumexp(x: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
@@ -175,11 +194,15 @@ class LogSumExp(Reduction):
         self.x = x
         out_kept = stable_logsumexp(x, self.axes).astype(x.dtype, copy=False)
         self.out = out_kept if self.keepdims else out_kept.reshape(
-            tuple(n for i, n in enumerate(x.shape) if i not in self.axes))
+            reduced_shape(x.shape, self.axes))
         return self.out
 
     def vjp(self, grad_out: Any) -> tuple:
         return (self.grad_kept(grad_out) * exp(self.x - self.grad_kept(self.out)),)
+
+    def jvp(self, tangent_x: Any) -> Any:
+        softmax = exp(self.x - self.grad_kept(self.out))
+        return (tangent_x * softmax).sum(axis=self.axes, keepdims=self.keepdims)
 
 
 @register
@@ -205,6 +228,10 @@ class Softmax(TensorOp):
         out = self.out
         return (out * (grad_out - (grad_out * out).sum(axis=self.axis, keepdims=True)),)
 
+    def jvp(self, tangent_x: Any) -> Any:
+        out = self.out
+        return out * (tangent_x - (out * tangent_x).sum(axis=self.axis, keepdims=True))
+
     def describe(self) -> str:
         return f"axis={self.axis}"
 
@@ -229,6 +256,9 @@ class LogSoftmax(TensorOp):
 
     def vjp(self, grad_out: Any) -> tuple:
         return (grad_out - exp(self.out) * grad_out.sum(axis=self.axis, keepdims=True),)
+
+    def jvp(self, tangent_x: Any) -> Any:
+        return tangent_x - (exp(self.out) * tangent_x).sum(axis=self.axis, keepdims=True)
 
     def describe(self) -> str:
         return f"axis={self.axis}"
