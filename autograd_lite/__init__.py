@@ -5,6 +5,8 @@
 """
 
 from . import ops  # noqa: F401  (registers the built-in ops)
+from . import datasets, nn, optim
+from .debug import backward_steps, detect_anomaly
 from .engine.errors import ShapeError
 from .engine.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .engine.op import SCALAR_OPS, TENSOR_OPS
@@ -13,8 +15,10 @@ from .functions import (
     maximum, mean, min, minimum, relu, reshape, sigmoid, sin, softmax, sqrt, stack, sum,
     swapaxes, tanh, transpose, where,
 )
+from .random import manual_seed
 from .tensor import Tensor
 from .value import Value
+from .viz import draw_graph
 
 __version__ = "0.1.0"
 
@@ -24,4 +28,6 @@ __all__ = [
     "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum", "no_grad", "relu",
     "reshape", "set_grad_enabled", "sigmoid", "sin", "softmax", "sqrt", "stack", "sum",
     "swapaxes", "tanh", "transpose", "where",
+    "backward_steps", "detect_anomaly", "draw_graph",
+    "datasets", "manual_seed", "nn", "optim",
 ]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import math
 import shutil
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -168,6 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 class TrainingResult:
     """What a training run hands to the report and the plots."""
 
+    model: Any
     losses: list[float]
     accuracy: float
     predict: Callable[[np.ndarray], np.ndarray]  # (m, 2) points -> (m,) probability of class 1
@@ -246,8 +248,7 @@ def train_tensor(
     progress: bool = True,
 ) -> TrainingResult:
     """Full-batch Adam on `nn.MLP(2, [*hidden, 1])` with the logistic loss on the logits."""
-    from . import nn, optim
-    from . import no_grad
+    from . import nn, no_grad, optim
     from .nn import functional as F
     from .random import manual_seed
     from .tensor import Tensor
@@ -286,7 +287,7 @@ def train_tensor(
     model.zero_grad()
     sizes = "-".join(str(n) for n in [2, *hidden, 1])
     summary = f"MLP {sizes}, relu, {model.num_parameters()} parameters (Tensor engine)"
-    return TrainingResult(losses, accuracy, predict, root, "", summary)
+    return TrainingResult(model, losses, accuracy, predict, root, "", summary)
 
 
 def train_scalar(
@@ -335,7 +336,7 @@ def train_scalar(
     note = "graph: one forward pass of a tiny scalar MLP 2-2-1 on the first point"
     sizes = "-".join(str(n) for n in [2, *hidden, 1])
     summary = f"MLP {sizes}, relu, {model.num_parameters()} parameters (scalar engine)"
-    return TrainingResult(losses, accuracy, predict, root, note, summary)
+    return TrainingResult(model, losses, accuracy, predict, root, note, summary)
 
 
 def _scalar_weights(model: Any) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -416,7 +417,8 @@ def write_graph(out: Path, root: Any) -> list[Path]:
     if shutil.which("dot"):
         try:
             svg = dot.pipe(format="svg")
-        except Exception as exc:  # a broken Graphviz install: fall back to the source
+        except (RuntimeError, OSError, subprocess.CalledProcessError) as exc:
+            # a broken Graphviz install: fall back to the source
             print(f"note: Graphviz could not render the graph ({exc}); writing its source",
                   file=sys.stderr)
         else:
@@ -433,9 +435,9 @@ def write_graph(out: Path, root: Any) -> list[Path]:
 
 
 def _version() -> str:
-    try:
-        from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
 
+    try:
         return version("autograd-lite")
-    except Exception:  # not installed (run from a source checkout)
+    except PackageNotFoundError:  # run from a source checkout without installing
         return "(source checkout)"

@@ -13,6 +13,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .data_view import DataView
+from .debug.anomaly import AnomalyMode, check_forward
 from .engine.backward import run_backward
 from .engine.errors import ShapeError
 from .engine.grad_mode import _GradMode
@@ -42,6 +43,8 @@ def new_tensor(data: np.ndarray, op: Op | None, parents: tuple[Tensor, ...]) -> 
     out.label = ""
     out._version = 0
     out.keeps_grad = False
+    if AnomalyMode.enabled and op is not None:
+        check_forward(out, op)
     if op is not None and _GradMode.enabled:
         needs = tuple([p.requires_grad for p in parents])
         if True in needs:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .debug.anomaly import AnomalyMode, check_forward
 from .engine.backward import run_backward
 from .engine.grad_mode import _GradMode
 from .engine.node import Node, next_id
@@ -26,6 +27,8 @@ def new_value(data: float, op: Op, parents: tuple[Value, ...]) -> Value:
     out.id = next_id()
     out.label = ""
     out.keeps_grad = True
+    if AnomalyMode.enabled:
+        check_forward(out, op)
     if _GradMode.enabled:
         op.freed = False
         out.parents = parents

@@ -15,6 +15,9 @@ from typing import Any
 TENSOR_OPS: dict[str, type[Op]] = {}
 #: Value (scalar) ops by registry name.
 SCALAR_OPS: dict[str, type[Op]] = {}
+#: User-defined ops (subclasses of `autograd_lite.Function`) by qualified class name
+#: ("module.Class"), kept apart so a user's class can never replace a built-in op.
+CUSTOM_OPS: dict[str, type[Op]] = {}
 
 
 def register(cls: type[Op]) -> type[Op]:

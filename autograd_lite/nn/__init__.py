@@ -12,5 +12,6 @@ from .activations import ReLU, Sigmoid, Tanh
 from .layers import MLP, Linear, Sequential
 from .module import Module
 
-__all__ = ["Linear", "MLP", "Module", "ReLU", "Sequential", "Sigmoid", "Tanh", "functional",
-           "scalar"]
+__all__ = [
+    "MLP", "Linear", "Module", "ReLU", "Sequential", "Sigmoid", "Tanh", "functional", "scalar",
+]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import numbers
 from collections.abc import Iterator, Sequence
@@ -13,7 +14,7 @@ from ..tensor import Tensor
 from .activations import as_tensor, check_activation
 from .module import Module
 
-__all__ = ["Linear", "MLP", "Sequential"]
+__all__ = ["MLP", "Linear", "Sequential"]
 
 
 def check_size(n: object, name: str, where: str) -> int:
@@ -131,7 +132,7 @@ class MLP(Module):
         self.layer_sizes = sizes
         widths = [in_features, *sizes]
         self.layers: list[Linear] = [
-            Linear(a, b, bias=bias) for a, b in zip(widths[:-1], widths[1:])
+            Linear(a, b, bias=bias) for a, b in itertools.pairwise(widths)
         ]
 
     def forward(self, x: Any) -> Tensor:

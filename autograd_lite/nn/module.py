@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import zipfile
 from collections.abc import Iterator, Mapping
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 
@@ -29,7 +29,7 @@ from ..value import Value
 
 __all__ = ["Module"]
 
-Parameter = Union[Tensor, Value]
+Parameter = Tensor | Value
 
 # A key stored beside the parameters in a saved file, so that `load` can tell a saved model from
 # any other .npz file. It is not a valid parameter name (parameter names never start with "__").
@@ -156,7 +156,8 @@ class Module:
         """
         if not isinstance(state, Mapping):
             raise TypeError(
-                f"load_state_dict: expected a mapping of names to arrays, got {type(state).__name__}"
+                "load_state_dict: expected a mapping of names to arrays, "
+                f"got {type(state).__name__}"
             )
         params = dict(self.named_parameters())
         problems: list[str] = []
@@ -173,7 +174,7 @@ class Module:
             current = _value_of(p)
             try:
                 value = np.asarray(state[name])
-            except Exception as exc:  # e.g. a ragged list
+            except (TypeError, ValueError) as exc:  # e.g. a ragged list
                 problems.append(f"{name}: cannot be read as an array ({exc})")
                 continue
             if value.dtype.kind not in "biuf":
@@ -216,20 +217,22 @@ class Module:
         """
         try:
             loaded = np.load(path, allow_pickle=False)
-            if not isinstance(loaded, np.lib.npyio.NpzFile):
-                raise ValueError("it holds a single array, not an .npz archive")
-            with loaded as npz:
-                names = list(npz.files)
-                if FORMAT_KEY not in names:
-                    raise ValueError("it has no autograd_lite format marker")
-                state = {name: npz[name] for name in names if name != FORMAT_KEY}
+            if not hasattr(loaded, "files"):
+                reason = "it holds a single array, not an .npz archive"
+            else:
+                with loaded as npz:
+                    names = list(npz.files)
+                    reason = "" if FORMAT_KEY in names else "it has no autograd_lite format marker"
+                    state = {name: npz[name] for name in names if name != FORMAT_KEY}
         except FileNotFoundError:
             raise
         except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
+            reason = str(exc)
+        if reason:
             raise ValueError(
-                f"load: {os.fspath(path)!r} is not a model saved with Module.save ({exc}); files "
-                "that need pickle are never loaded"
-            ) from None
+                f"load: {os.fspath(path)!r} is not a model saved with Module.save ({reason}); "
+                "files that need pickle are never loaded"
+            )
         self.load_state_dict(state)
         return self
 

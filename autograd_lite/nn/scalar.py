@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any, Union
+from typing import Any
 
 from ..random import get_generator
 from ..value import Value
@@ -19,12 +19,12 @@ from .activations import check_activation
 from .layers import check_size
 from .module import Module
 
-__all__ = ["Layer", "MLP", "Neuron", "binary_cross_entropy_with_logits", "hinge_loss"]
+__all__ = ["MLP", "Layer", "Neuron", "binary_cross_entropy_with_logits", "hinge_loss"]
 
 #: Activations a scalar neuron accepts; "linear" (or None) means no activation.
 SCALAR_ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 
-Number = Union[Value, float]
+Number = Value | float
 
 
 class Neuron(Module):
@@ -190,4 +190,6 @@ def _reduce(terms: list[Value], reduction: str, where: str) -> Value:
     total = terms[0]
     for term in terms[1:]:
         total = total + term
-    return total * (1.0 / len(terms)) if reduction == "mean" else total
+    if reduction == "sum" or len(terms) == 1:
+        return total
+    return total * (1.0 / len(terms))

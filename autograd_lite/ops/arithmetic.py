@@ -12,7 +12,7 @@ import numpy as np
 
 from ..engine.errors import broadcast_error
 from ..engine.op import TensorOp, register
-from .generic import log
+from .generic import log, sum_terms
 
 
 def broadcasting(ufunc: Callable, name: str, x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -42,6 +42,9 @@ class Add(TensorOp):
     def vjp(self, grad_out: Any) -> tuple:
         return grad_out, grad_out
 
+    def jvp(self, tangent_x: Any, tangent_y: Any) -> Any:
+        return sum_terms(tangent_x, tangent_y)
+
 
 @register
 class Sub(TensorOp):
@@ -56,6 +59,9 @@ class Sub(TensorOp):
 
     def vjp(self, grad_out: Any) -> tuple:
         return grad_out, (-grad_out if self.needs_grad[1] else None)
+
+    def jvp(self, tangent_x: Any, tangent_y: Any) -> Any:
+        return sum_terms(tangent_x, None if tangent_y is None else -tangent_y)
 
 
 @register
@@ -78,6 +84,12 @@ class Mul(TensorOp):
         grad_y = grad_out * self.x if needs_y else None
         return grad_x, grad_y
 
+    def jvp(self, tangent_x: Any, tangent_y: Any) -> Any:
+        return sum_terms(
+            None if tangent_x is None else tangent_x * self.y,
+            None if tangent_y is None else self.x * tangent_y,
+        )
+
 
 @register
 class Div(TensorOp):
@@ -98,6 +110,12 @@ class Div(TensorOp):
         grad_x = grad_out / self.y if needs_x else None
         grad_y = -grad_out * self.out / self.y if needs_y else None
         return grad_x, grad_y
+
+    def jvp(self, tangent_x: Any, tangent_y: Any) -> Any:
+        return sum_terms(
+            None if tangent_x is None else tangent_x / self.y,
+            None if tangent_y is None else -tangent_y * self.out / self.y,
+        )
 
 
 @register
@@ -125,6 +143,12 @@ class Pow(TensorOp):
         grad_y = grad_out * self.out * log(self.x) if needs_y else None
         return grad_x, grad_y
 
+    def jvp(self, tangent_x: Any, tangent_y: Any) -> Any:
+        return sum_terms(
+            None if tangent_x is None else tangent_x * self.y * self.x ** (self.y - 1),
+            None if tangent_y is None else tangent_y * self.out * log(self.x),
+        )
+
 
 @register
 class Neg(TensorOp):
@@ -139,3 +163,6 @@ class Neg(TensorOp):
 
     def vjp(self, grad_out: Any) -> tuple:
         return (-grad_out,)
+
+    def jvp(self, tangent_x: Any) -> Any:
+        return -tangent_x

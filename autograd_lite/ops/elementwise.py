@@ -13,7 +13,7 @@ import numpy as np
 
 from ..engine.op import TensorOp, register
 from .arithmetic import broadcasting
-from .generic import cos, sin
+from .generic import cos, sin, sum_terms
 
 
 @register
@@ -32,6 +32,9 @@ class Exp(TensorOp):
     def vjp(self, grad_out: Any) -> tuple:
         return (grad_out * self.out,)
 
+    def jvp(self, tangent_x: Any) -> Any:
+        return tangent_x * self.out
+
 
 @register
 class Log(TensorOp):
@@ -49,6 +52,9 @@ class Log(TensorOp):
     def vjp(self, grad_out: Any) -> tuple:
         return (grad_out / self.x,)
 
+    def jvp(self, tangent_x: Any) -> Any:
+        return tangent_x / self.x
+
 
 @register
 class Sqrt(TensorOp):
@@ -65,6 +71,9 @@ class Sqrt(TensorOp):
 
     def vjp(self, grad_out: Any) -> tuple:
         return (grad_out * 0.5 / self.out,)
+
+    def jvp(self, tangent_x: Any) -> Any:
+        return tangent_x * 0.5 / self.out
 
 
 @register
@@ -84,6 +93,9 @@ class Abs(TensorOp):
     def vjp(self, grad_out: Any) -> tuple:
         return (grad_out * self.sign,)
 
+    def jvp(self, tangent_x: Any) -> Any:
+        return tangent_x * self.sign
+
 
 @register
 class Sin(TensorOp):
@@ -100,6 +112,9 @@ class Sin(TensorOp):
 
     def vjp(self, grad_out: Any) -> tuple:
         return (grad_out * cos(self.x),)
+
+    def jvp(self, tangent_x: Any) -> Any:
+        return tangent_x * cos(self.x)
 
 
 @register
@@ -118,6 +133,9 @@ class Cos(TensorOp):
     def vjp(self, grad_out: Any) -> tuple:
         return (-grad_out * sin(self.x),)
 
+    def jvp(self, tangent_x: Any) -> Any:
+        return -tangent_x * sin(self.x)
+
 
 @register
 class Tanh(TensorOp):
@@ -134,6 +152,9 @@ class Tanh(TensorOp):
 
     def vjp(self, grad_out: Any) -> tuple:
         return (grad_out * (1 - self.out * self.out),)
+
+    def jvp(self, tangent_x: Any) -> Any:
+        return tangent_x * (1 - self.out * self.out)
 
 
 @register
@@ -153,6 +174,9 @@ class Sigmoid(TensorOp):
     def vjp(self, grad_out: Any) -> tuple:
         return (grad_out * self.out * (1 - self.out),)
 
+    def jvp(self, tangent_x: Any) -> Any:
+        return tangent_x * self.out * (1 - self.out)
+
 
 @register
 class Relu(TensorOp):
@@ -171,6 +195,9 @@ class Relu(TensorOp):
 
     def vjp(self, grad_out: Any) -> tuple:
         return (grad_out * self.mask,)
+
+    def jvp(self, tangent_x: Any) -> Any:
+        return tangent_x * self.mask
 
 
 def tie_weights(x: np.ndarray, y: np.ndarray, wins: np.ndarray) -> np.ndarray:
@@ -200,6 +227,12 @@ class Maximum(TensorOp):
         grad_y = grad_out * (1 - self.share) if needs_y else None
         return grad_x, grad_y
 
+    def jvp(self, tangent_x: Any, tangent_y: Any) -> Any:
+        return sum_terms(
+            None if tangent_x is None else tangent_x * self.share,
+            None if tangent_y is None else tangent_y * (1 - self.share),
+        )
+
 
 @register
 class Minimum(TensorOp):
@@ -221,6 +254,12 @@ class Minimum(TensorOp):
         grad_x = grad_out * self.share if needs_x else None
         grad_y = grad_out * (1 - self.share) if needs_y else None
         return grad_x, grad_y
+
+    def jvp(self, tangent_x: Any, tangent_y: Any) -> Any:
+        return sum_terms(
+            None if tangent_x is None else tangent_x * self.share,
+            None if tangent_y is None else tangent_y * (1 - self.share),
+        )
 
 
 @register
@@ -250,6 +289,9 @@ class Clip(TensorOp):
 
     def vjp(self, grad_out: Any) -> tuple:
         return (grad_out * self.mask,)
+
+    def jvp(self, tangent_x: Any) -> Any:
+        return tangent_x * self.mask
 
     def describe(self) -> str:
         return f"[{self.a_min}, {self.a_max}]"
@@ -286,3 +328,9 @@ class Where(TensorOp):
         grad_x = grad_out * self.mask if needs_x else None
         grad_y = grad_out * (1 - self.mask) if needs_y else None
         return grad_x, grad_y
+
+    def jvp(self, tangent_x: Any, tangent_y: Any) -> Any:
+        return sum_terms(
+            None if tangent_x is None else tangent_x * self.mask,
+            None if tangent_y is None else tangent_y * (1 - self.mask),
+        )

@@ -10,7 +10,7 @@ import numpy as np
 from ..engine.backward import sum_to_shape
 from ..engine.errors import ShapeError
 from ..engine.op import TensorOp, register
-from .generic import matrix_transpose
+from .generic import matrix_transpose, sum_terms
 
 
 def check_matmul_shapes(xs: tuple[int, ...], ys: tuple[int, ...]) -> None:
@@ -73,3 +73,10 @@ class MatMul(TensorOp):
         if needs_y:
             grad_y = sum_to_shape(matrix_transpose(x2) @ g2, y2.shape, "matmul").reshape(y.shape)
         return grad_x, grad_y
+
+    def jvp(self, tangent_x: Any, tangent_y: Any) -> Any:
+        # matmul is bilinear: d(x @ y) = dx @ y + x @ dy, with NumPy's 1-D and batch rules.
+        return sum_terms(
+            None if tangent_x is None else tangent_x @ self.y,
+            None if tangent_y is None else self.x @ tangent_y,
+        )

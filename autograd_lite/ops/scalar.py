@@ -7,8 +7,10 @@ and never freed, so `backward()` can run through a Value graph again (gradients 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from ..engine.op import ScalarOp, register
+from .generic import sum_terms
 
 
 def safe_pow(x: float, y: float) -> float:
@@ -51,6 +53,9 @@ class ScalarAdd(ScalarOp):
     def vjp(self, grad_out: float) -> tuple:
         return grad_out, grad_out
 
+    def jvp(self, tangent_x: Any, tangent_y: Any) -> Any:
+        return sum_terms(tangent_x, tangent_y)
+
 
 @register
 class ScalarSub(ScalarOp):
@@ -65,6 +70,9 @@ class ScalarSub(ScalarOp):
 
     def vjp(self, grad_out: float) -> tuple:
         return grad_out, -grad_out
+
+    def jvp(self, tangent_x: Any, tangent_y: Any) -> Any:
+        return sum_terms(tangent_x, None if tangent_y is None else -tangent_y)
 
 
 @register
@@ -83,6 +91,12 @@ class ScalarMul(ScalarOp):
 
     def vjp(self, grad_out: float) -> tuple:
         return grad_out * self.y, grad_out * self.x
+
+    def jvp(self, tangent_x: Any, tangent_y: Any) -> Any:
+        return sum_terms(
+            None if tangent_x is None else tangent_x * self.y,
+            None if tangent_y is None else self.x * tangent_y,
+        )
 
 
 @register
@@ -103,6 +117,12 @@ class ScalarDiv(ScalarOp):
 
     def vjp(self, grad_out: float) -> tuple:
         return grad_out / self.y, -grad_out * self.out / self.y
+
+    def jvp(self, tangent_x: Any, tangent_y: Any) -> Any:
+        return sum_terms(
+            None if tangent_x is None else tangent_x / self.y,
+            None if tangent_y is None else -tangent_y * self.out / self.y,
+        )
 
 
 @register
@@ -131,6 +151,15 @@ class ScalarPow(ScalarOp):
         grad_y = grad_out * self.out * safe_log(self.x) if self.exponent_needs_grad else None
         return grad_x, grad_y
 
+    def jvp(self, tangent_x: Any, tangent_y: Any) -> Any:
+        term_x = None
+        if tangent_x is not None:
+            term_x = tangent_x * self.y * safe_pow(self.x, self.y - 1.0) if self.y else 0.0
+        term_y = None
+        if tangent_y is not None and self.exponent_needs_grad:
+            term_y = tangent_y * self.out * safe_log(self.x)
+        return sum_terms(term_x, term_y)
+
 
 @register
 class ScalarNeg(ScalarOp):
@@ -145,6 +174,9 @@ class ScalarNeg(ScalarOp):
 
     def vjp(self, grad_out: float) -> tuple:
         return (-grad_out,)
+
+    def jvp(self, tangent_x: Any) -> Any:
+        return -tangent_x
 
 
 @register
@@ -164,6 +196,9 @@ class ScalarRelu(ScalarOp):
     def vjp(self, grad_out: float) -> tuple:
         return (grad_out if self.x > 0.0 else 0.0,)
 
+    def jvp(self, tangent_x: Any) -> Any:
+        return tangent_x if self.x > 0.0 else 0.0
+
 
 @register
 class ScalarTanh(ScalarOp):
@@ -180,6 +215,9 @@ class ScalarTanh(ScalarOp):
 
     def vjp(self, grad_out: float) -> tuple:
         return (grad_out * (1.0 - self.out * self.out),)
+
+    def jvp(self, tangent_x: Any) -> Any:
+        return tangent_x * (1.0 - self.out * self.out)
 
 
 @register
@@ -202,6 +240,9 @@ class ScalarSigmoid(ScalarOp):
     def vjp(self, grad_out: float) -> tuple:
         return (grad_out * self.out * (1.0 - self.out),)
 
+    def jvp(self, tangent_x: Any) -> Any:
+        return tangent_x * self.out * (1.0 - self.out)
+
 
 @register
 class ScalarExp(ScalarOp):
@@ -219,6 +260,9 @@ class ScalarExp(ScalarOp):
     def vjp(self, grad_out: float) -> tuple:
         return (grad_out * self.out,)
 
+    def jvp(self, tangent_x: Any) -> Any:
+        return tangent_x * self.out
+
 
 @register
 class ScalarLog(ScalarOp):
@@ -235,3 +279,6 @@ class ScalarLog(ScalarOp):
 
     def vjp(self, grad_out: float) -> tuple:
         return (grad_out / self.x if self.x else math.copysign(math.inf, grad_out),)
+
+    def jvp(self, tangent_x: Any) -> Any:
+        return tangent_x / self.x if self.x else math.copysign(math.inf, tangent_x)

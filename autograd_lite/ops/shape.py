@@ -11,7 +11,7 @@ import numpy as np
 
 from ..engine.errors import ShapeError
 from ..engine.op import TensorOp, register
-from .generic import scatter_add
+from .generic import broadcast_to, scatter_add, sum_terms
 from .reductions import normalize_axis
 
 
@@ -38,6 +38,9 @@ class Reshape(TensorOp):
 
     def vjp(self, grad_out: Any) -> tuple:
         return (grad_out.reshape(self.in_shape),)
+
+    def jvp(self, tangent_x: Any) -> Any:
+        return tangent_x.reshape(self.shape)
 
     def describe(self) -> str:
         return str(tuple(self.shape))
@@ -70,6 +73,9 @@ class Transpose(TensorOp):
     def vjp(self, grad_out: Any) -> tuple:
         return (grad_out.transpose(self.inverse),)
 
+    def jvp(self, tangent_x: Any) -> Any:
+        return tangent_x.transpose(self.axes)
+
     def describe(self) -> str:
         return str(self.axes)
 
@@ -97,6 +103,9 @@ class BroadcastTo(TensorOp):
     def vjp(self, grad_out: Any) -> tuple:
         # The engine sums the gradient back to the input's shape.
         return (grad_out,)
+
+    def jvp(self, tangent_x: Any) -> Any:
+        return broadcast_to(tangent_x, self.shape)
 
     def describe(self) -> str:
         return str(self.shape)
@@ -144,6 +153,9 @@ class GetItem(TensorOp):
     def vjp(self, grad_out: Any) -> tuple:
         return (scatter_add(grad_out, self.index, self.in_shape),)
 
+    def jvp(self, tangent_x: Any) -> Any:
+        return tangent_x[self.index]
+
     def describe(self) -> str:
         return describe_index(self.index)
 
@@ -165,6 +177,9 @@ class ScatterAdd(TensorOp):
 
     def vjp(self, grad_out: Any) -> tuple:
         return (grad_out[self.index],)
+
+    def jvp(self, tangent_x: Any) -> Any:
+        return scatter_add(tangent_x, self.index, self.shape)
 
     def describe(self) -> str:
         return f"{describe_index(self.index)} into {self.shape}"
@@ -206,6 +221,22 @@ class Concatenate(TensorOp):
             grads.append(grad_out[lead + (slice(start, stop),)])
         return tuple(grads)
 
+    def jvp(self, *tangents: Any) -> Any:
+        # Each input's tangent is placed in its slice of a zero output (inputs without a
+        # tangent contribute zeros), which is concatenation written with the adjoint of slicing.
+        lead = (slice(None),) * self.axis
+        shape = None
+        terms = []
+        for tangent, (start, stop) in zip(tangents, self.bounds):
+            if tangent is None:
+                continue
+            if shape is None:
+                shape = list(tangent.shape)
+                shape[self.axis] = self.bounds[-1][1]
+                shape = tuple(shape)
+            terms.append(scatter_add(tangent, lead + (slice(start, stop),), shape))
+        return sum_terms(*terms)
+
     def describe(self) -> str:
         return f"axis={self.axis}"
 
@@ -239,6 +270,17 @@ class Stack(TensorOp):
         for i in range(self.count):
             grads.append(grad_out[lead + (i,)])
         return tuple(grads)
+
+    def jvp(self, *tangents: Any) -> Any:
+        # Each input's tangent goes to its position along the new axis of a zero output.
+        lead = (slice(None),) * self.axis
+        terms = []
+        for i, tangent in enumerate(tangents):
+            if tangent is None:
+                continue
+            shape = tangent.shape[:self.axis] + (self.count,) + tangent.shape[self.axis:]
+            terms.append(scatter_add(tangent, lead + (i,), shape))
+        return sum_terms(*terms)
 
     def describe(self) -> str:
         return f"axis={self.axis}"

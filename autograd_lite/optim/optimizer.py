@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Iterable
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 
@@ -20,7 +20,7 @@ from ..value import Value
 
 __all__ = ["Optimizer", "Parameter"]
 
-Parameter = Union[Tensor, Value]
+Parameter = Tensor | Value
 
 
 def check_positive(x: object, name: str, where: str) -> float:

@@ -168,7 +168,7 @@ def test_sequential_composes_and_names_items_by_position():
     x = rng.normal(size=(4, 2))
     np.testing.assert_allclose(seq(x).data, b(a(x).tanh()).data)
     assert [n for n, _ in seq.named_parameters()] == ["0.weight", "0.bias", "2.weight", "2.bias"]
-    assert len(seq) == 3 and seq[2] is b and list(seq)[0] is a
+    assert len(seq) == 3 and seq[2] is b and next(iter(seq)) is a
     with pytest.raises(TypeError, match="item 1 is a function, not a Module"):
         nn.Sequential(a, lambda x: x.tanh())
 

@@ -1,0 +1,144 @@
+"""`Function`: user-defined operations that the engine treats like the built-in ones.
+
+A subclass defines `forward(self, *inputs)` on plain NumPy arrays (for Tensors) or floats (for
+Values), keeping on `self` what the derivative needs, and `vjp(self, grad_out)` returning one
+gradient per input (or None; a bare gradient for a single input). `jvp(self, *tangents)` is
+optional: without it forward mode builds the op's small Jacobian from `vjp`.
+
+    class Cube(Function):
+        def forward(self, x):
+            self.x = x
+            return x ** 3
+
+        def vjp(self, grad_out):
+            return grad_out * 3 * self.x ** 2
+
+    y = Cube.apply(t)            # a Tensor whose op is drawn and stepped as "Cube"
+
+`apply` runs the op through the same recording path as the built-in ops (`new_tensor` /
+`new_value`), so backward, `create_graph`, `backward_steps`, drawings, `gradcheck` and the
+in-place checks treat it like any other op. Subclasses are listed in `CUSTOM_OPS` by their
+qualified class name, apart from the built-in registries, so a user's class never replaces a
+built-in op (and redefining a class, as a notebook cell does, replaces the older one).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .engine.backward import sum_to_shape
+from .engine.node import Node
+from .engine.op import CUSTOM_OPS, Op
+from .ops.generic import sum_terms
+from .tensor import Tensor, as_tensor, new_tensor, stack
+from .value import Value, as_value, new_value
+
+
+class Function(Op):
+    """Base class of user-defined differentiable operations (see the module docstring).
+
+    Class attributes a subclass may set: `name` (shown in drawings and steps; the class name
+    by default), `rule` (one line of math for documentation), `smooth`.
+    For higher derivatives (`create_graph=True`, `hessian`) write `vjp` with operators and
+    methods that also work on Tensors (`*`, `@`, `.sum()`, `.exp()`), not `np.` functions.
+    """
+
+    kind = "tensor"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "name" not in cls.__dict__:
+            cls.name = cls.__name__
+        CUSTOM_OPS[f"{cls.__module__}.{cls.__qualname__}"] = cls
+
+    def forward(self, *inputs: Any) -> Any:
+        """The output from the inputs' raw values (ndarrays or floats)."""
+        raise NotImplementedError(f"{type(self).__name__} must define forward(self, *inputs)")
+
+    def vjp(self, grad_out: Any) -> Any:
+        """One gradient per input (or None), given the gradient of the output."""
+        raise NotImplementedError(f"{type(self).__name__} must define vjp(self, grad_out)")
+
+    def jvp(self, *tangents: Any) -> Any:
+        """Default forward-mode rule: the output's tangent sum_i J_i @ t_i, with each row of
+        the Jacobians J_i taken from `vjp` of a unit cotangent (one vjp call per output
+        element; define `jvp` to make it cost one call)."""
+        if self.kind == "scalar":
+            return self.contract(self.vjp(1.0), tangents)
+        shape = self._out_shape
+        entries = []
+        for index in np.ndindex(shape):
+            unit = np.zeros(shape, dtype=self._out_dtype)
+            unit[index] = 1
+            entries.append(self.contract(self.vjp(unit), tangents))
+        if any(isinstance(entry, Node) for entry in entries):
+            return stack(entries).reshape(shape)
+        return np.array(entries, dtype=self._out_dtype).reshape(shape)
+
+    def contract(self, grads: Any, tangents: tuple[Any, ...]) -> Any:
+        """sum_i <grads_i, tangents_i> over the inputs that have both (the gradients are
+        summed back to the inputs' shapes first, as backward does)."""
+        if type(grads) is not tuple:
+            grads = (grads,)
+        terms = []
+        for grad, tangent in zip(grads, tangents):
+            if grad is None or tangent is None:
+                continue
+            if self.kind == "scalar":
+                terms.append(grad * tangent)
+            else:
+                grad = sum_to_shape(grad, tuple(tangent.shape), self.name)
+                terms.append((grad * tangent).sum())
+        total = sum_terms(*terms)
+        return 0.0 if total is None else total
+
+    @classmethod
+    def apply(cls, *inputs: Any, **params: Any) -> Tensor | Value:
+        """Run the op on `inputs` and record it; `params` go to the class's `__init__`.
+
+        With a `Value` among the inputs the op runs on floats and returns a Value; otherwise on
+        arrays and returns a Tensor. Numbers and arrays among the inputs are constants.
+        """
+        op = cls(**params)
+        if any(isinstance(x, Value) for x in inputs):
+            return op.apply_to_values(inputs)
+        return op.apply_to_tensors(inputs)
+
+    def apply_to_tensors(self, inputs: tuple[Any, ...]) -> Tensor:
+        like = next((x for x in inputs if isinstance(x, Tensor)), None)
+        tensors = tuple(as_tensor(x, like) for x in inputs)
+        result = self.forward(*[t._data for t in tensors])
+        self.check_result(result)
+        self._out_shape = np.shape(result)
+        self._out_dtype = np.result_type(result)
+        # The arrays kept on self are what backward needs: freed after backward, turned
+        # into graph nodes for create_graph, shown by the stepper.
+        self.saved = tuple(name for name, value in vars(self).items()
+                           if isinstance(value, np.ndarray))
+        return new_tensor(result, self, tensors)
+
+    def apply_to_values(self, inputs: tuple[Any, ...]) -> Value:
+        values = tuple(as_value(x) for x in inputs)
+        self.kind = "scalar"
+        self.unbroadcast = False
+        self.frees_buffers = False
+        result = self.forward(*[v._data for v in values])
+        self.check_result(result)
+        self.needs_grad = tuple(v.requires_grad for v in values)
+        self.saved = tuple(name for name, value in vars(self).items()
+                           if isinstance(value, float))
+        return new_value(float(result), self, values)
+
+    def check_result(self, result: Any) -> None:
+        if isinstance(result, (tuple, list)):
+            raise TypeError(
+                f"{type(self).__name__}.forward returned a {type(result).__name__}; a Function "
+                "has one output (an array or a float)"
+            )
+        if isinstance(result, Node):
+            raise TypeError(
+                f"{type(self).__name__}.forward returned a {type(result).__name__}; forward works "
+                "on raw values (NumPy arrays or floats) and must return one"
+            )

@@ -1,0 +1,97 @@
+"""The text inside each box of a drawing: Value and Tensor nodes (as Graphviz records) and ops.
+
+A record label is fields separated by `|`; in a left-to-right drawing, `{a | b | c}` lays the
+fields out side by side. Every piece of user text is escaped, so a label such as `x<0` or
+`{w}` cannot break the record syntax.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+#: A tensor with at most this many elements shows its values; a larger one min / mean / max.
+MAX_SHOWN_ELEMENTS = 8
+
+#: Characters with a meaning in a record label, and the backslash that escapes them.
+RECORD_SPECIALS = {c: "\\" + c for c in "{}|<>\"\\"}
+
+#: Shown in place of a gradient that no backward has computed yet.
+NO_GRAD_YET = "grad —"
+
+
+def escape_record(text: str) -> str:
+    """`text` with record-label specials escaped and newlines as centred line breaks."""
+    escaped = "".join([RECORD_SPECIALS.get(c, c) for c in text])
+    return escaped.replace("\n", "\\n")
+
+
+def format_number(x: float) -> str:
+    """A float in 4 significant digits: `2`, `-0.25`, `1.235e+04`, `nan`."""
+    return f"{x + 0.0:.4g}"  # + 0.0 turns -0.0 into 0.0
+
+
+def format_array(array: np.ndarray) -> str:
+    """Values of a small array on one line per row (`[1, 2.5]`), else `min m  mean m  max m`.
+
+    `array`: any shape; at most `MAX_SHOWN_ELEMENTS` elements are written out.
+    """
+    if array.size == 0:
+        return "empty"
+    if array.size <= MAX_SHOWN_ELEMENTS:
+        if array.ndim == 0:
+            return format_number(float(array))
+        return np.array2string(
+            array, separator=", ", formatter={"all": lambda v: format_number(float(v))},
+            max_line_width=60,
+        )
+    data = array.astype(np.float64, copy=False)
+    return (
+        f"min {format_number(float(data.min()))}  mean {format_number(float(data.mean()))}  "
+        f"max {format_number(float(data.max()))}"
+    )
+
+
+def value_fields(node: Any, name: str, show_grad: bool, pending: bool) -> list[str]:
+    """Fields of a Value: its name (if any), `data d` and `grad g` (or `grad —` before any
+    backward, and nothing for a constant, whose gradient is never computed)."""
+    fields = [name] if name else []
+    fields.append(f"data {format_number(node._data)}")
+    if show_grad and node.requires_grad:
+        fields.append(NO_GRAD_YET if pending else f"grad {format_number(node.grad)}")
+    return fields
+
+
+def tensor_fields(node: Any, name: str, show_grad: bool, pending: bool) -> list[str]:
+    """Fields of a Tensor: its name, `shape dtype`, its values or summary, and its gradient's
+    values or summary once computed (`grad —` for a leaf that awaits one)."""
+    data = node._data
+    fields = [name] if name else []
+    fields.append(f"{tuple(data.shape)} {data.dtype}")
+    fields.append(format_array(data))
+    if show_grad and node.requires_grad:
+        grad = node.grad
+        if grad is not None:
+            grad = np.asarray(getattr(grad, "_data", grad))
+            fields.append("grad " + format_array(grad))
+        elif node._op is None or node.keeps_grad:
+            fields.append(NO_GRAD_YET if pending else "grad none")
+    return fields
+
+
+def data_label(node: Any, name: str, show_grad: bool, pending: bool) -> str:
+    """The record label of a Value or Tensor node: `{name | ... }`, each field escaped."""
+    if isinstance(node._data, np.ndarray):
+        fields = tensor_fields(node, name, show_grad, pending)
+    else:
+        fields = value_fields(node, name, show_grad, pending)
+    return "{ " + " | ".join([escape_record(f) for f in fields]) + " }"
+
+
+def op_label(op: Any, step: int | None) -> str:
+    """The text of an op node: its name and extra arguments (`sum axis=0`), and its step
+    number in the backward order when one is given."""
+    extra = op.describe() if hasattr(op, "describe") else ""
+    text = f"{op.name} {extra}" if extra else op.name
+    return text if step is None else f"{text}\\nstep {step}"

@@ -1,0 +1,131 @@
+"""The `autograd-lite` command line: the demo as a subprocess, help, usage errors, fallbacks."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from autograd_lite import cli, datasets
+
+ROOT = Path(__file__).resolve().parents[1]
+try:
+    from autograd_lite.viz import draw_graph  # noqa: F401
+
+    HAS_VIZ = True
+except ImportError:  # built by the visualization work; the graph checks wait for it
+    HAS_VIZ = False
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    return subprocess.run([sys.executable, "-m", "autograd_lite", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+def assert_graph_written(out: Path) -> None:
+    if HAS_VIZ:
+        assert (out / "graph.svg").exists() or (out / "graph.dot").exists()
+
+
+def test_demo_trains_and_writes_its_files(tmp_path):
+    out = tmp_path / "result"
+    proc = run("demo", "--epochs", "20", "--out", str(out), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "final loss" in proc.stdout and "training accuracy" in proc.stdout
+    assert "epoch" in proc.stderr  # the tqdm progress bar
+    for name in ("loss.png", "decision_boundary.png"):
+        assert (out / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert_graph_written(out)
+
+
+def test_scalar_engine_demo(tmp_path):
+    proc = run("demo", "--engine", "scalar", "--epochs", "2", "--samples", "20", "--hidden", "4",
+               "--no-progress", "--out", str(tmp_path), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "MLP 2-4-1" in proc.stdout and "scalar engine" in proc.stdout
+    assert (tmp_path / "decision_boundary.png").exists()
+    assert_graph_written(tmp_path)
+
+
+def test_help_lists_the_subcommands(tmp_path):
+    proc = run("--help", cwd=tmp_path)
+    assert proc.returncode == 0
+    assert "demo" in proc.stdout and "usage: autograd-lite" in proc.stdout
+    proc = run("demo", "--help", cwd=tmp_path)
+    assert proc.returncode == 0
+    for option in ("--epochs", "--hidden", "--lr", "--seed", "--engine", "--out"):
+        assert option in proc.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (["demo", "--epochs", "0"], "expected a positive integer"),
+    (["demo", "--engine", "gpu"], "invalid choice: 'gpu'"),
+    (["demo", "--lr", "-1"], "expected a positive number"),
+    (["demo", "--hidden", "16,x"], "comma-separated positive integers"),
+    (["demo", "--bogus"], "unrecognized arguments: --bogus"),
+    ([], "required: COMMAND"),
+])
+def test_bad_options_give_a_usage_error(args, message, capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main(args)
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "usage: autograd-lite" in err and message in err
+
+
+def test_bad_option_in_a_subprocess_has_no_traceback(tmp_path):
+    proc = run("demo", "--epochs", "many", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "usage:" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_unusable_output_folder_is_an_error_not_a_traceback(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    assert cli.main(["demo", "--epochs", "1", "--out", str(blocker / "sub")]) == 1
+    assert "cannot create the output folder" in capsys.readouterr().err
+
+
+def test_without_tqdm_and_matplotlib_the_demo_says_how_and_still_trains(
+    tmp_path, capsys, monkeypatch
+):
+    for name in ("tqdm", "tqdm.auto", "matplotlib", "matplotlib.figure",
+                 "matplotlib.backends.backend_agg"):
+        monkeypatch.setitem(sys.modules, name, None)  # makes `import name` fail
+    assert cli.main(["demo", "--epochs", "3", "--out", str(tmp_path)]) == 0
+    captured = capsys.readouterr()
+    assert "final loss" in captured.out
+    hint = 'pip install "autograd-lite[demo]"'
+    hints = [line for line in captured.err.splitlines() if hint in line]
+    assert len(hints) == 2  # one line for tqdm, one for matplotlib
+    assert not (tmp_path / "loss.png").exists()
+
+
+@pytest.mark.skipif(not HAS_VIZ, reason="autograd_lite.viz (draw_graph) is not available")
+def test_without_graphviz_dot_the_source_is_written_with_a_hint(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(cli.shutil, "which", lambda name: None)
+    assert cli.main(["demo", "--epochs", "2", "--no-progress", "--out", str(tmp_path)]) == 0
+    assert (tmp_path / "graph.dot").read_text().lstrip().startswith(("digraph", "strict"))
+    assert not (tmp_path / "graph.svg").exists()
+    assert "apt-get install graphviz" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("train", [cli.train_tensor, cli.train_scalar])
+def test_the_plotted_probabilities_are_the_models(train):
+    X, y = datasets.make_moons(30, noise=0.1, seed=1)
+    result = train(X, y, (4, 3), 3, 0.05, 0, progress=False)
+    assert len(result.losses) == 3
+    points = np.array([[0.0, 0.0], [1.0, -0.5], [-1.0, 1.2]])
+    if train is cli.train_scalar:
+        logits = np.array([result.model(p.tolist()).data for p in points])
+    else:
+        logits = result.model(points).data[:, 0]
+    np.testing.assert_allclose(result.predict(points), 1 / (1 + np.exp(-logits)), rtol=1e-12)
+    predicted = result.predict(X) > 0.5
+    assert result.accuracy == np.mean(predicted == (y == 1))
