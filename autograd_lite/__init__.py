@@ -9,14 +9,17 @@ from . import datasets, nn, optim
 from .debug import backward_steps, detect_anomaly
 from .engine.errors import ShapeError
 from .engine.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from .engine.op import SCALAR_OPS, TENSOR_OPS
+from .engine.op import CUSTOM_OPS, SCALAR_OPS, TENSOR_OPS
 from .functions import (
     abs, broadcast_to, clip, concatenate, cos, exp, log, log_softmax, logsumexp, matmul, max,
     maximum, mean, min, minimum, relu, reshape, sigmoid, sin, softmax, sqrt, stack, sum,
     swapaxes, tanh, transpose, where,
 )
+from .function import Function
+from .gradient_check import GradcheckError, gradcheck, numerical_grad
 from .random import manual_seed
 from .tensor import Tensor
+from .transforms import grad, hessian, jacobian, jvp, value_and_grad, vjp
 from .value import Value
 from .viz import draw_graph
 
@@ -30,4 +33,6 @@ __all__ = [
     "swapaxes", "tanh", "transpose", "where",
     "backward_steps", "detect_anomaly", "draw_graph",
     "datasets", "manual_seed", "nn", "optim",
+    "CUSTOM_OPS", "Function", "GradcheckError", "grad", "gradcheck", "hessian", "jacobian", "jvp",
+    "numerical_grad", "value_and_grad", "vjp",
 ]

@@ -29,6 +29,12 @@ from .ops.shape import BroadcastTo, Concatenate, GetItem, Reshape, ScatterAdd, S
 
 _new = object.__new__
 
+#: `needs_grad` of a two-input op, by (x requires grad, y requires grad): shared tuples, so
+#: recording an op builds none.
+NO_GRAD = (False, False)
+NEEDS_GRAD = ((NO_GRAD, (False, True)), ((True, False), (True, True)))
+ONE_NEEDS_GRAD = (True,)
+
 
 def new_tensor(data: np.ndarray, op: Op | None, parents: tuple[Tensor, ...]) -> Tensor:
     """A tensor made by `op` from `parents`; records the op when grad mode is on and some
@@ -46,11 +52,24 @@ def new_tensor(data: np.ndarray, op: Op | None, parents: tuple[Tensor, ...]) -> 
     if AnomalyMode.enabled and op is not None:
         check_forward(out, op)
     if op is not None and _GradMode.enabled:
-        needs = tuple([p.requires_grad for p in parents])
-        if True in needs:
+        # One- and two-input ops (nearly all of them) without building lists on the way.
+        if len(parents) == 2:
+            x, y = parents
+            needs = NEEDS_GRAD[x.requires_grad][y.requires_grad]
+            recorded = needs is not NO_GRAD
+            versions = (0, x._version, y._version) if recorded and op.saved else None
+        elif len(parents) == 1:
+            needs = ONE_NEEDS_GRAD
+            recorded = parents[0].requires_grad
+            versions = (0, parents[0]._version) if recorded and op.saved else None
+        else:
+            needs = tuple([p.requires_grad for p in parents])
+            recorded = True in needs
+            versions = (0, *[p._version for p in parents]) if recorded and op.saved else None
+        if recorded:
             op.needs_grad = needs
+            op.versions = versions
             op.freed = False
-            op.versions = (0, *[p._version for p in parents]) if op.saved else None
             out.parents = parents
             out._op = op
             out.requires_grad = True
@@ -497,7 +516,9 @@ def normalize_index_item(item: Any) -> Any:
     if isinstance(item, Tensor):
         return item._data
     if isinstance(item, list):
-        return np.asarray(item)
+        array = np.asarray(item)
+        # NumPy reads an empty list as an empty integer index (asarray would make it float).
+        return array.astype(np.intp) if array.size == 0 else array
     return item
 
 

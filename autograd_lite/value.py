@@ -126,7 +126,7 @@ class Value(Node):
         if self.label:
             parts.append(f"label={self.label!r}")
         if self._op is not None:
-            parts.append(f"op={self._op.name!r}")
+            parts.append(f"op={self._op.name}")
         return "Value(" + ", ".join(parts) + ")"
 
     def __float__(self) -> float:

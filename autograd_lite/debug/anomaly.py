@@ -153,11 +153,12 @@ def describe_node(node: Any) -> str:
 
 
 def site_text(node: Any) -> str:
-    """The creation-site part of an error message."""
+    """The sentence of an error message that says where `node` was created."""
     site = creation_site(node)
     if site is None:
-        return "it was created outside detect_anomaly(), so its line is unknown"
-    return f"created at {site}"
+        return ("It was created outside detect_anomaly(), so its line is unknown: build the "
+                "graph inside the block to see it.")
+    return f"It was created at {site}"
 
 
 def check_forward(node: Any, op: Any) -> None:
@@ -173,7 +174,7 @@ def check_forward(node: Any, op: Any) -> None:
     if not all_finite(node._data):
         raise FloatingPointError(
             f"detect_anomaly: op '{op_name(op)}' produced {first_bad(node._data)} in forward "
-            f"(its output: {describe_node(node)}); {site_text(node)}"
+            f"(its output: {describe_node(node)}). {site_text(node)}"
         )
 
 
@@ -187,7 +188,7 @@ def check_backward(node: Any, op: Any, input_grads: tuple) -> None:
             continue
         data = getattr(grad, "_data", grad)
         raise FloatingPointError(
-            f"detect_anomaly: op '{op_name(op)}' produced {first_bad(data)} in backward (the "
-            f"gradient its vjp sent to input {i}: {describe_node(parent)}; the op's output: "
-            f"{describe_node(node)}); {site_text(node)}"
+            f"detect_anomaly: op '{op_name(op)}' produced {first_bad(data)} in backward (in "
+            f"the gradient its vjp sent to input {i}: {describe_node(parent)}). "
+            f"{site_text(node)}"
         )

@@ -77,14 +77,19 @@ class Step:
       so that `grad_out.ravel() @ local_jacobian(i) == input_grads[i].ravel()`.
     """
 
-    __slots__ = ("_op", "grad_out", "index", "input_grads", "node")
+    __slots__ = ("_op", "_saved", "grad_out", "index", "input_grads", "node")
 
     def __init__(self, index: int, node: Any, grad_out: Any, input_grads: tuple) -> None:
         self.index = index
         self.node = node
         self.grad_out = grad_out
         self.input_grads = input_grads
-        self._op = node._op
+        op = node._op
+        self._op = op
+        # References (not copies) to what the op saved for backward: the engine releases them
+        # from the op when the iterator moves on, but a step kept by the user can still build
+        # its Jacobian. A step nobody keeps frees them as backward() would.
+        self._saved = tuple([getattr(op, name, None) for name in getattr(op, "saved", ())])
 
     @property
     def op(self) -> str:
@@ -109,9 +114,9 @@ class Step:
         backward). For a Value both sizes are 1.
 
         Raises `IndexError` for a bad `i`; `ValueError` when the matrix would be too large
-        (more than 10,000 rows or 1,000,000 entries: try smaller shapes); `RuntimeError` when
-        the op already released its saved values (ask while the step is current, or pass
-        `retain_graph=True` to `backward_steps`).
+        (more than 10,000 rows or 1,000,000 entries: try smaller shapes). A step keeps what
+        its op saved for backward, so its Jacobian can be asked for after the iterator moved
+        on (and the engine released the op).
         """
         parents = self.node.parents
         if not -len(parents) <= i < len(parents):
@@ -130,13 +135,21 @@ class Step:
                 f"densely (limits: {MAX_JACOBIAN_ROWS} rows, {MAX_JACOBIAN_ENTRIES} entries). "
                 "Try the same computation on smaller shapes."
             )
-        if getattr(self._op, "freed", False):
-            raise RuntimeError(
-                f"local_jacobian: op '{self.op}' of step {self.index} already released the "
-                "values it saved for backward (the iterator moved on). Call local_jacobian "
-                "while the step is current, or use backward_steps(root, retain_graph=True)."
-            )
-        return jacobian_rows(self.node, self._op, i, rows, cols)
+        op = self._op
+        if not getattr(op, "freed", False):
+            return jacobian_rows(self.node, op, i, rows, cols)
+        # The op was released after this step was handed out (its vjp had run on the saved
+        # values, so the step holds them): lend them back for the duration.
+        names = op.saved
+        try:
+            for name, value in zip(names, self._saved):
+                setattr(op, name, value)
+            op.freed = False
+            return jacobian_rows(self.node, op, i, rows, cols)
+        finally:
+            for name in names:
+                setattr(op, name, None)
+            op.freed = True
 
     def __str__(self) -> str:
         """One line: the step, the op, the node, its upstream gradient and what each input

@@ -24,25 +24,41 @@ def topological_order(root: Node) -> list[Node]:
     """Every node `root` depends on through `requires_grad` edges, parents before children.
 
     Iterative depth-first search with an explicit stack (no recursion, so a graph a million
-    nodes deep is fine). Nodes are tracked by identity, never by `==` or hashing of values,
-    and visited in the parents' stored order, so the order is the same on every run.
+    nodes deep is fine): a node is pushed once to be expanded and once more, under its
+    parents, to be emitted when they are done. Parents are expanded in their stored order, so
+    the order is the same on every run. Nodes are tracked by identity (the default object
+    hash, which Tensor keeps), never by `==` or by their values.
     """
     order: list[Node] = []
     if not root.requires_grad:
         return order
-    seen = {id(root)}
-    stack = [(root, iter(root.parents))]
+    emit = order.append
+    visited: set[Node] = set()
+    visit = visited.add
+    stack: list[tuple[Node, bool]] = [(root, False)]
     push = stack.append
+    pop = stack.pop
     while stack:
-        node, parents = stack[-1]
-        for parent in parents:
-            if parent.requires_grad and id(parent) not in seen:
-                seen.add(id(parent))
-                push((parent, iter(parent.parents)))
-                break
-        else:
-            stack.pop()
-            order.append(node)
+        node, expanded = pop()
+        if expanded:
+            emit(node)
+            continue
+        if node in visited:  # reached through two children before it was expanded
+            continue
+        visit(node)
+        parents = node.parents
+        if not parents:
+            emit(node)
+            continue
+        push((node, True))
+        if len(parents) == 1:
+            parent = parents[0]
+            if parent.requires_grad and parent not in visited:
+                push((parent, False))
+            continue
+        for parent in reversed(parents):  # popped first to last
+            if parent.requires_grad and parent not in visited:
+                push((parent, False))
     return order
 
 
@@ -106,7 +122,16 @@ def freed_graph_error(node: Node, op: Op) -> RuntimeError:
 
 def check_versions(node: Node, op: Op) -> None:
     """Raise if a tensor whose values `op` saved was changed in place since it was recorded."""
-    for tensor, version in zip((node, *node.parents), op.versions):
+    versions = op.versions
+    parents = node.parents
+    if node._version == versions[0]:  # the usual case, checked without building anything
+        if len(parents) == 1:
+            if parents[0]._version == versions[1]:
+                return
+        elif len(parents) == 2:
+            if parents[0]._version == versions[1] and parents[1]._version == versions[2]:
+                return
+    for tensor, version in zip((node, *parents), versions):
         if tensor._version != version:
             name = f"'{tensor.label}'" if tensor.label else f"id {tensor.id}"
             raise RuntimeError(
@@ -169,13 +194,32 @@ def backward_step(node: Node, op: Op, grad_out: Any, create_graph: bool) -> tupl
             f"{op.name}.vjp returned {len(input_grads)} gradient(s) for {len(parents)} input(s)"
         )
     if op.unbroadcast:
-        fixed = []
-        for parent, grad in zip(parents, input_grads):
-            if grad is not None and grad.shape != parent._data.shape:
-                grad = sum_to_shape(grad, parent._data.shape, op.name)
-            fixed.append(grad)
-        input_grads = tuple(fixed)
+        try:
+            for parent, grad in zip(parents, input_grads):
+                if grad is not None and grad.shape != parent._data.shape:
+                    return unbroadcast(parents, input_grads, op.name)
+        except AttributeError:
+            raise not_a_gradient_error(op, input_grads) from None
     return input_grads
+
+
+def not_a_gradient_error(op: Op, input_grads: tuple) -> TypeError:
+    """The error for a vjp that returned something other than arrays (a float, a list)."""
+    kinds = ", ".join(type(g).__name__ for g in input_grads)
+    return TypeError(
+        f"{op.name}.vjp returned ({kinds}); each gradient must be an ndarray of its input's "
+        "shape (a Tensor under create_graph), or None for an input that gets none"
+    )
+
+
+def unbroadcast(parents: tuple[Node, ...], input_grads: tuple, op: str) -> tuple:
+    """Each gradient summed back to its parent's shape (`None` stays `None`)."""
+    fixed = []
+    for parent, grad in zip(parents, input_grads):
+        if grad is not None and grad.shape != parent._data.shape:
+            grad = sum_to_shape(grad, parent._data.shape, op)
+        fixed.append(grad)
+    return tuple(fixed)
 
 
 def iterate_backward(
@@ -189,9 +233,10 @@ def iterate_backward(
     node's gradient exactly twice (no double counting through intermediates).
     """
     order = topological_order(root)
-    pending = {id(root): grad}
+    # Keyed by the node itself: nodes hash by identity, which is cheaper than calling id().
+    pending = {root: grad}
     for node in reversed(order):
-        grad_out = pending.pop(id(node), None)
+        grad_out = pending.pop(node, None)
         if grad_out is None:
             continue
         if node._hooks:
@@ -211,9 +256,8 @@ def iterate_backward(
         for parent, parent_grad in zip(node.parents, input_grads):
             if parent_grad is None or not parent.requires_grad:
                 continue
-            key = id(parent)
-            previous = pending.get(key)
-            pending[key] = parent_grad if previous is None else previous + parent_grad
+            previous = pending.get(parent)
+            pending[parent] = parent_grad if previous is None else previous + parent_grad
         # Yield before releasing, so a stepping consumer can still read the saved values.
         yield node, grad_out, input_grads
         if not retain_graph and op.frees_buffers:

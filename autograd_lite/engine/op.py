@@ -19,6 +19,12 @@ SCALAR_OPS: dict[str, type[Op]] = {}
 #: ("module.Class"), kept apart so a user's class can never replace a built-in op.
 CUSTOM_OPS: dict[str, type[Op]] = {}
 
+#: The input domains an op may declare in its `domain` class attribute: "real" (any finite
+#: number), "positive" (x > 0), "nonzero" (x != 0, e.g. a divisor) and "away_from_kinks"
+#: (differentiable except at isolated points: 0 for relu/abs, the bounds for clip, ties for
+#: max/min/maximum/minimum).
+DOMAINS: tuple[str, ...] = ("real", "positive", "nonzero", "away_from_kinks")
+
 
 def register(cls: type[Op]) -> type[Op]:
     """Class decorator: list an op under its `name` in the registry of its `kind`."""
@@ -38,8 +44,11 @@ class Op:
     (`"tensor"` or `"scalar"`), `saved` (attribute names of the values kept for backward),
     `smooth` (whether second derivatives are meaningful: the tests check them),
     `unbroadcast` (whether the engine sums gradients back to each input's shape),
-    `frees_buffers` (whether backward without `retain_graph` drops the saved values).
-    Instance slots set when the op is recorded: `needs_grad` (a bool per input), `freed`.
+    `frees_buffers` (whether backward without `retain_graph` drops the saved values),
+    `domain` (where the op is differentiable: one of `DOMAINS` for every input, or a tuple with
+    one per input; every built-in op declares its own, and the property tests sample from it).
+    Instance slots set when the op is recorded: `freed`, and for Tensor ops `needs_grad` (a
+    bool per input: whether that input requires grad, so a rule can skip unneeded work).
     """
 
     __slots__ = ("needs_grad", "freed")

@@ -34,6 +34,7 @@ class Add(TensorOp):
 
     __slots__ = ()
     name = "add"
+    domain = "real"
     rule = "d(x + y) = dx + dy"
 
     def forward(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -52,6 +53,7 @@ class Sub(TensorOp):
 
     __slots__ = ()
     name = "sub"
+    domain = "real"
     rule = "d(x - y) = dx - dy"
 
     def forward(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -70,6 +72,7 @@ class Mul(TensorOp):
 
     __slots__ = ("x", "y")
     name = "mul"
+    domain = "real"
     saved = ("x", "y")
     rule = "d(x * y) = y dx + x dy"
 
@@ -97,6 +100,7 @@ class Div(TensorOp):
 
     __slots__ = ("y", "out")
     name = "div"
+    domain = ("real", "nonzero")
     saved = ("y", "out")
     rule = "d(x / y) = dx / y - (x / y^2) dy"
 
@@ -128,6 +132,7 @@ class Pow(TensorOp):
 
     __slots__ = ("x", "y", "out")
     name = "pow"
+    domain = ("positive", "real")
     saved = ("x", "y", "out")
     rule = "d(x^y) = y x^(y-1) dx + x^y log(x) dy"
 
@@ -156,6 +161,7 @@ class Neg(TensorOp):
 
     __slots__ = ()
     name = "neg"
+    domain = "real"
     rule = "d(-x) = -dx"
 
     def forward(self, x: np.ndarray) -> np.ndarray:

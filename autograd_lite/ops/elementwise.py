@@ -22,6 +22,7 @@ class Exp(TensorOp):
 
     __slots__ = ("out",)
     name = "exp"
+    domain = "real"
     saved = ("out",)
     rule = "d exp(x) = exp(x) dx"
 
@@ -42,6 +43,7 @@ class Log(TensorOp):
 
     __slots__ = ("x",)
     name = "log"
+    domain = "positive"
     saved = ("x",)
     rule = "d log(x) = dx / x"
 
@@ -62,6 +64,7 @@ class Sqrt(TensorOp):
 
     __slots__ = ("out",)
     name = "sqrt"
+    domain = "positive"
     saved = ("out",)
     rule = "d sqrt(x) = dx / (2 sqrt(x))"
 
@@ -82,6 +85,7 @@ class Abs(TensorOp):
 
     __slots__ = ("sign",)
     name = "abs"
+    domain = "away_from_kinks"
     saved = ("sign",)
     smooth = False
     rule = "d |x| = sign(x) dx   (0 at x = 0)"
@@ -103,6 +107,7 @@ class Sin(TensorOp):
 
     __slots__ = ("x",)
     name = "sin"
+    domain = "real"
     saved = ("x",)
     rule = "d sin(x) = cos(x) dx"
 
@@ -123,6 +128,7 @@ class Cos(TensorOp):
 
     __slots__ = ("x",)
     name = "cos"
+    domain = "real"
     saved = ("x",)
     rule = "d cos(x) = -sin(x) dx"
 
@@ -143,6 +149,7 @@ class Tanh(TensorOp):
 
     __slots__ = ("out",)
     name = "tanh"
+    domain = "real"
     saved = ("out",)
     rule = "d tanh(x) = (1 - tanh(x)^2) dx"
 
@@ -163,6 +170,7 @@ class Sigmoid(TensorOp):
 
     __slots__ = ("out",)
     name = "sigmoid"
+    domain = "real"
     saved = ("out",)
     rule = "d sigmoid(x) = sigmoid(x) (1 - sigmoid(x)) dx"
 
@@ -184,6 +192,7 @@ class Relu(TensorOp):
 
     __slots__ = ("mask",)
     name = "relu"
+    domain = "away_from_kinks"
     saved = ("mask",)
     smooth = False
     rule = "d relu(x) = [x > 0] dx"
@@ -212,6 +221,7 @@ class Maximum(TensorOp):
 
     __slots__ = ("share",)
     name = "maximum"
+    domain = "away_from_kinks"
     saved = ("share",)
     smooth = False
     rule = "d max(x, y) = [x > y] dx + [y > x] dy   (1/2 each at ties)"
@@ -240,6 +250,7 @@ class Minimum(TensorOp):
 
     __slots__ = ("share",)
     name = "minimum"
+    domain = "away_from_kinks"
     saved = ("share",)
     smooth = False
     rule = "d min(x, y) = [x < y] dx + [y < x] dy   (1/2 each at ties)"
@@ -268,6 +279,7 @@ class Clip(TensorOp):
 
     __slots__ = ("a_min", "a_max", "mask")
     name = "clip"
+    domain = "away_from_kinks"
     saved = ("mask",)
     smooth = False
     rule = "d clip(x, lo, hi) = [lo <= x <= hi] dx"
@@ -306,6 +318,7 @@ class Where(TensorOp):
 
     __slots__ = ("mask",)
     name = "where"
+    domain = "real"
     saved = ("mask",)
     smooth = True
     rule = "d where(c, x, y) = [c] dx + [not c] dy"

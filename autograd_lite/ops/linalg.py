@@ -30,6 +30,12 @@ def check_matmul_shapes(xs: tuple[int, ...], ys: tuple[int, ...]) -> None:
         )
 
 
+def is_transposed_matrix(a: Any) -> bool:
+    """True for a 2-D ndarray laid out as the transpose of a contiguous one (`W.T`)."""
+    return type(a) is np.ndarray and a.ndim == 2 and not a.flags.c_contiguous and \
+        a.flags.f_contiguous
+
+
 @register
 class MatMul(TensorOp):
     """out = x @ y.   grad_x = grad_out @ y^T, grad_y = x^T @ grad_out (batch axes summed).
@@ -40,6 +46,7 @@ class MatMul(TensorOp):
 
     __slots__ = ("x", "y")
     name = "matmul"
+    domain = "real"
     saved = ("x", "y")
     rule = "grad_x = grad_out @ y^T,  grad_y = x^T @ grad_out"
 
@@ -60,7 +67,14 @@ class MatMul(TensorOp):
         needs_x, needs_y = self.needs_grad
         if x.ndim > 1 and y.ndim > 1:
             grad_x = grad_out @ matrix_transpose(y) if needs_x else None
-            grad_y = matrix_transpose(x) @ grad_out if needs_y else None
+            if not needs_y:
+                grad_y = None
+            elif is_transposed_matrix(y):
+                # y is W.T (as in `x @ W.T`): build the gradient in W's own layout, so that
+                # W's gradient comes out contiguous instead of as a strided transpose.
+                grad_y = matrix_transpose(matrix_transpose(grad_out) @ x)
+            else:
+                grad_y = matrix_transpose(x) @ grad_out
             return grad_x, grad_y
         # Promote 1-D operands to a row (left) or a column (right), as matmul does.
         x2 = x if x.ndim > 1 else x.reshape((1, x.shape[0]))

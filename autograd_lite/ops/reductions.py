@@ -83,6 +83,7 @@ class Sum(Reduction):
 
     __slots__ = ()
     name = "sum"
+    domain = "real"
     rule = "d sum(x) = sum(dx);  grad_x = grad_out repeated over the summed axes"
 
     def forward(self, x: np.ndarray) -> np.ndarray:
@@ -102,6 +103,7 @@ class Mean(Reduction):
 
     __slots__ = ("count",)
     name = "mean"
+    domain = "real"
     rule = "d mean(x) = mean(dx);  grad_x = grad_out / n over the averaged axes"
 
     def forward(self, x: np.ndarray) -> np.ndarray:
@@ -145,6 +147,7 @@ class Max(Extreme):
 
     __slots__ = ()
     name = "max"
+    domain = "away_from_kinks"
     rule = "grad_x = grad_out * [x == max] / (number of maxima)"
 
     def forward(self, x: np.ndarray) -> np.ndarray:
@@ -162,6 +165,7 @@ class Min(Extreme):
 
     __slots__ = ()
     name = "min"
+    domain = "away_from_kinks"
     rule = "grad_x = grad_out * [x == min] / (number of minima)"
 
     def forward(self, x: np.ndarray) -> np.ndarray:
@@ -186,6 +190,7 @@ class LogSumExp(Reduction):
 
     __slots__ = ("x", "out")
     name = "logsumexp"
+    domain = "real"
     saved = ("x", "out")
     rule = "d logsumexp(x) = sum(softmax(x) dx)"
 
@@ -211,6 +216,7 @@ class Softmax(TensorOp):
 
     __slots__ = ("axis", "out")
     name = "softmax"
+    domain = "real"
     saved = ("out",)
     rule = "grad_x = s * (grad_out - sum(grad_out * s, axis)),  s = softmax(x)"
 
@@ -242,6 +248,7 @@ class LogSoftmax(TensorOp):
 
     __slots__ = ("axis", "out")
     name = "log_softmax"
+    domain = "real"
     saved = ("out",)
     rule = "grad_x = grad_out - softmax(x) * sum(grad_out, axis)"
 

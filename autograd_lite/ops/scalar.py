@@ -45,6 +45,7 @@ class ScalarAdd(ScalarOp):
 
     __slots__ = ()
     name = "add"
+    domain = "real"
     rule = "d(x + y) = dx + dy"
 
     def forward(self, x: float, y: float) -> float:
@@ -63,6 +64,7 @@ class ScalarSub(ScalarOp):
 
     __slots__ = ()
     name = "sub"
+    domain = "real"
     rule = "d(x - y) = dx - dy"
 
     def forward(self, x: float, y: float) -> float:
@@ -81,6 +83,7 @@ class ScalarMul(ScalarOp):
 
     __slots__ = ("x", "y")
     name = "mul"
+    domain = "real"
     saved = ("x", "y")
     rule = "d(x * y) = y dx + x dy"
 
@@ -105,6 +108,7 @@ class ScalarDiv(ScalarOp):
 
     __slots__ = ("y", "out")
     name = "div"
+    domain = ("real", "nonzero")
     saved = ("y", "out")
     rule = "d(x / y) = dx / y - (x / y^2) dy"
 
@@ -134,6 +138,7 @@ class ScalarPow(ScalarOp):
 
     __slots__ = ("x", "y", "out", "exponent_needs_grad")
     name = "pow"
+    domain = ("positive", "real")
     saved = ("x", "y", "out")
     rule = "d(x^y) = y x^(y-1) dx + x^y log(x) dy"
 
@@ -167,6 +172,7 @@ class ScalarNeg(ScalarOp):
 
     __slots__ = ()
     name = "neg"
+    domain = "real"
     rule = "d(-x) = -dx"
 
     def forward(self, x: float) -> float:
@@ -185,6 +191,7 @@ class ScalarRelu(ScalarOp):
 
     __slots__ = ("x",)
     name = "relu"
+    domain = "away_from_kinks"
     saved = ("x",)
     smooth = False
     rule = "d relu(x) = [x > 0] dx"
@@ -206,6 +213,7 @@ class ScalarTanh(ScalarOp):
 
     __slots__ = ("out",)
     name = "tanh"
+    domain = "real"
     saved = ("out",)
     rule = "d tanh(x) = (1 - tanh(x)^2) dx"
 
@@ -226,6 +234,7 @@ class ScalarSigmoid(ScalarOp):
 
     __slots__ = ("out",)
     name = "sigmoid"
+    domain = "real"
     saved = ("out",)
     rule = "d sigmoid(x) = sigmoid(x) (1 - sigmoid(x)) dx"
 
@@ -250,6 +259,7 @@ class ScalarExp(ScalarOp):
 
     __slots__ = ("out",)
     name = "exp"
+    domain = "real"
     saved = ("out",)
     rule = "d exp(x) = exp(x) dx"
 
@@ -270,6 +280,7 @@ class ScalarLog(ScalarOp):
 
     __slots__ = ("x",)
     name = "log"
+    domain = "positive"
     saved = ("x",)
     rule = "d log(x) = dx / x"
 

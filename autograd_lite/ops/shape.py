@@ -21,6 +21,7 @@ class Reshape(TensorOp):
 
     __slots__ = ("shape", "in_shape")
     name = "reshape"
+    domain = "real"
     rule = "grad_x = grad_out.reshape(x.shape)"
 
     def __init__(self, shape: tuple[int, ...]) -> None:
@@ -52,14 +53,16 @@ class Transpose(TensorOp):
 
     __slots__ = ("axes", "inverse")
     name = "transpose"
+    domain = "real"
     rule = "grad_x = grad_out.transpose(inverse permutation of axes)"
 
     def __init__(self, axes: tuple[int, ...] | None = None) -> None:
         self.axes = axes
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        if self.axes is None:
-            self.axes = tuple(reversed(range(x.ndim)))
+        if self.axes is None:  # `.T`: axes reversed, a permutation that is its own inverse
+            self.axes = self.inverse = tuple(range(x.ndim - 1, -1, -1))
+            return x.transpose()
         axes = tuple(normalize_axis("transpose", a, x.ndim) for a in self.axes)
         if sorted(axes) != list(range(x.ndim)):
             raise ValueError(
@@ -86,6 +89,7 @@ class BroadcastTo(TensorOp):
 
     __slots__ = ("shape",)
     name = "broadcast_to"
+    domain = "real"
     rule = "grad_x = grad_out summed over the broadcast axes"
 
     def __init__(self, shape: tuple[int, ...]) -> None:
@@ -141,6 +145,7 @@ class GetItem(TensorOp):
 
     __slots__ = ("index", "in_shape")
     name = "getitem"
+    domain = "real"
     rule = "grad_x = scatter_add(grad_out, index) into zeros of x.shape"
 
     def __init__(self, index: Any) -> None:
@@ -148,7 +153,15 @@ class GetItem(TensorOp):
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         self.in_shape = x.shape
-        return x[self.index]
+        try:
+            return x[self.index]
+        except IndexError as exc:
+            raise IndexError(
+                f"getitem: cannot index a tensor of shape {x.shape} with "
+                f"{describe_index(self.index)}: {exc}. Use ints, slices, None, ..., integer "
+                "arrays or a boolean mask of the tensor's shape; an integer along an axis of "
+                "size n must lie in -n .. n-1"
+            ) from None
 
     def vjp(self, grad_out: Any) -> tuple:
         return (scatter_add(grad_out, self.index, self.in_shape),)
@@ -166,6 +179,7 @@ class ScatterAdd(TensorOp):
 
     __slots__ = ("index", "shape")
     name = "scatter_add"
+    domain = "real"
     rule = "grad_x = grad_out[index]"
 
     def __init__(self, index: Any, shape: tuple[int, ...]) -> None:
@@ -191,6 +205,7 @@ class Concatenate(TensorOp):
 
     __slots__ = ("axis", "bounds")
     name = "concatenate"
+    domain = "real"
     rule = "grad_x_i = grad_out[..., start_i:stop_i, ...] along axis"
 
     def __init__(self, axis: int = 0) -> None:
@@ -247,6 +262,7 @@ class Stack(TensorOp):
 
     __slots__ = ("axis", "count")
     name = "stack"
+    domain = "real"
     rule = "grad_x_i = grad_out[..., i, ...] along the new axis"
 
     def __init__(self, axis: int = 0) -> None:

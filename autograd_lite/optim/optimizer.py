@@ -141,10 +141,12 @@ class Optimizer:
         work = []
         for i, p in enumerate(self.params):
             if isinstance(p, Tensor):
-                if p.grad is None:
+                grad = p.grad
+                if grad is None:
                     continue
-                data = p.data
-                grad = np.asarray(p.grad)
+                data = p._data  # the raw array (`.data` wraps it in a write-counting view)
+                if type(grad) is not np.ndarray:
+                    grad = np.asarray(grad)
                 if grad.shape != data.shape:
                     raise ValueError(
                         f"{type(self).__name__}.step: parameter {i} ({_describe(p)}) has a "
@@ -154,9 +156,17 @@ class Optimizer:
                 data = np.asarray(float(p.data))
                 grad = np.asarray(float(p.grad))
             work.append((i, p, data, grad))
+        in_place = self.update_in_place
+        states = self.state
         for i, p, data, grad in work:
-            new = self.update(self.state.setdefault(i, {}), data, grad)
-            _write(p, new)
+            state = states.get(i)
+            if state is None:
+                state = states[i] = {}
+            if in_place is not None and isinstance(p, Tensor) and data.flags.writeable:
+                in_place(state, data, grad)
+                p._version += 1  # as a write through `.data` would: recorded uses go stale
+            else:
+                _write(p, self.update(state, data, grad))
 
     def update(self, state: dict[str, Any], data: np.ndarray, grad: np.ndarray) -> np.ndarray:
         """The new value of one parameter from its `data` and `grad` (same shape).
@@ -164,6 +174,11 @@ class Optimizer:
         `state` is this parameter's own dict, kept between steps. Must not modify `data`.
         """
         raise NotImplementedError
+
+    #: Optionally, a method `(state, data, grad) -> None` that writes the new value into
+    #: `data` itself, the same numbers `update` would return; `step` uses it for writable
+    #: Tensor arrays, which saves a temporary and a copy of every parameter per step.
+    update_in_place: Any = None
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({len(self.params)} parameters, {self.describe()})"

@@ -34,7 +34,8 @@ class SGD(Optimizer):
         self.weight_decay = check_nonnegative(weight_decay, "weight_decay", "SGD")
         super().__init__(params, lr)
 
-    def update(self, state: dict[str, Any], data: np.ndarray, grad: np.ndarray) -> np.ndarray:
+    def velocity(self, state: dict[str, Any], data: np.ndarray, grad: np.ndarray) -> np.ndarray:
+        """The step `v` (before scaling by `lr`) from the gradient, weight decay and momentum."""
         if self.weight_decay:
             grad = grad + self.weight_decay * data
         if self.momentum:
@@ -42,7 +43,14 @@ class SGD(Optimizer):
             velocity = grad.copy() if velocity is None else self.momentum * velocity + grad
             state["velocity"] = velocity
             grad = velocity
-        return data - self.lr * grad
+        return grad
+
+    def update(self, state: dict[str, Any], data: np.ndarray, grad: np.ndarray) -> np.ndarray:
+        return data - self.lr * self.velocity(state, data, grad)
+
+    def update_in_place(self, state: dict[str, Any], data: np.ndarray, grad: np.ndarray) -> None:
+        """`update` written into `data` itself (the same numbers, no copy)."""
+        data -= self.lr * self.velocity(state, data, grad)
 
     def describe(self) -> str:
         return f"lr={self.lr}, momentum={self.momentum}, weight_decay={self.weight_decay}"

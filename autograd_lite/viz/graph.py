@@ -3,7 +3,9 @@
 Each Value or Tensor is a record box (name, data, gradient); each op that made one is a small
 ellipse between its inputs and its output. The graph is walked breadth first from the root
 with an explicit queue (no recursion), in the parents' stored order, so the same graph gives
-the same source on every run. Building the `Digraph` and its `.source` needs only the
+the same source on every run. A graph larger than `max_nodes` is drawn smaller: repeated
+structure is collapsed, then what is still too far from the root is counted in one box.
+Building the `Digraph` and its `.source` needs only the
 `graphviz` Python package; rendering (`.render`, `.pipe`, Jupyter's inline display) needs the
 Graphviz `dot` program.
 """
@@ -20,7 +22,8 @@ from ..engine.backward import topological_order
 from ..engine.node import Node
 from .labels import data_label, op_label
 
-#: Default largest number of Values / Tensors drawn; the rest is summarised in one box.
+#: Default largest number of Values / Tensors drawn (beyond it, repeats are collapsed and the
+#: rest is counted in one box).
 DEFAULT_MAX_NODES = 120
 
 #: Ops whose inputs can be swapped; the edges into any other op with several inputs are
@@ -97,23 +100,24 @@ def structure_signatures(nodes: list[Node]) -> dict[int, int]:
             key: tuple = ("leaf", node.requires_grad, getattr(data, "shape", None),
                           str(getattr(data, "dtype", "")))
         else:
-            key = (op.name, op.describe(), *[signature[id(p)] for p in node.parents])
+            extra = op.describe() if hasattr(op, "describe") else ""
+            key = (op.name, extra, *[signature[id(p)] for p in node.parents])
         signature[id(node)] = table.setdefault(key, len(table))
     return signature
 
 
-def select_nodes(root: Node, max_nodes: int | None) -> tuple[list[Node], set[int], int]:
-    """Which nodes to draw: `(drawn, collapsed, total)`.
+def select_nodes(nodes: list[Node], max_nodes: int | None) -> tuple[list[Node], set[int]]:
+    """Which of `nodes` (`ancestors(root)`, root first) to draw: `(drawn, collapsed)`.
 
-    Everything when the graph has at most `max_nodes` nodes. Otherwise, repeated structure
+    Everything when there are at most `max_nodes` nodes. Otherwise, repeated structure
     is collapsed: walking breadth first from the root, the first node of each structure (see
     `structure_signatures`) is expanded and any later node of the same structure is drawn as
     one box without its inputs (its identity is in `collapsed`). If that is still more than
     `max_nodes`, the walk stops there and the rest is left out.
     """
-    nodes = ancestors(root)
     if max_nodes is None or len(nodes) <= max_nodes:
-        return nodes, set(), len(nodes)
+        return nodes, set()
+    root = nodes[0]
     signature = structure_signatures(nodes)
     expanded: set[int] = set()
     collapsed: set[int] = set()
@@ -133,7 +137,7 @@ def select_nodes(root: Node, max_nodes: int | None) -> tuple[list[Node], set[int
                 seen.add(id(parent))
                 drawn.append(parent)
                 queue.append(parent)
-    return drawn, collapsed, len(nodes)
+    return drawn, collapsed
 
 
 def parameter_names(module: Any = None, params: Any = None) -> dict[int, str]:
@@ -207,8 +211,11 @@ def draw_graph(
     - `rankdir`: "LR" (left to right, default), "TB", "RL" or "BT".
     - `show_grad`: False leaves gradients out.
     - `show_steps`: number each op by its step in `backward_steps(root)` (1 runs first).
-    - `max_nodes`: draw at most this many Values / Tensors, those nearest the root; the rest
-      is one dashed box that counts what was left out, by op (None draws everything).
+    - `max_nodes`: a graph with more Values / Tensors than this is drawn smaller. First,
+      repeated structure is collapsed: the first subgraph of each shape (walking from the
+      root) is drawn in full, later ones of the same shape as one dashed box `⋯ op` without
+      their inputs. If that is still too many, the nodes farthest from the root become one
+      dashed box counting them by op. The caption says what was left out. None draws all.
     - `module`: an object with `named_parameters()` (an `nn.Module`): its parameters are
       named by their dotted names (`layers.0.weight`). `params`: names for other nodes, a
       mapping name -> node or `(name, node)` pairs.
@@ -224,10 +231,11 @@ def draw_graph(
     if max_nodes is not None and max_nodes < 1:
         raise ValueError(f"draw_graph: max_nodes must be at least 1 (or None), got {max_nodes}")
 
-    drawn, collapsed, total = select_nodes(root, max_nodes)
+    nodes = ancestors(root)
+    drawn, collapsed = select_nodes(nodes, max_nodes)
     drawn_ids = {id(node) for node in drawn}
     names = parameter_names(module, params)
-    pending = show_grad and not any(has_grad(node) for node in ancestors(root))
+    pending = show_grad and not any(has_grad(node) for node in nodes)
     steps = step_numbers(root) if show_steps else {}
 
     dot = graphviz.Digraph(
@@ -238,7 +246,7 @@ def draw_graph(
                    "style": "filled", "height": "0.3"},
         edge_attr={"arrowsize": "0.6", "fontsize": "8", "fontname": "Helvetica"},
     )
-    # Leaves first, root last, so the source reads in the order the values were computed.
+    # Farthest from the root first, root last: the source reads roughly in computing order.
     cut: list[Node] = []
     for node in reversed(drawn):
         folded = id(node) in collapsed
@@ -247,10 +255,10 @@ def draw_graph(
             add_op_node(dot, node, drawn_ids, steps)
             if any(id(parent) not in drawn_ids for parent in node.parents):
                 cut.append(node)
-    left_out = [node for node in ancestors(root) if id(node) not in drawn_ids]
+    left_out = [node for node in nodes if id(node) not in drawn_ids]
     if cut:
         add_omitted_node(dot, cut, left_out)
-    caption = caption_lines(title, pending, len(drawn), total, len(collapsed), left_out)
+    caption = caption_lines(title, pending, len(drawn), len(nodes), len(collapsed), left_out)
     if caption:
         dot.attr(label="\\n".join(caption))
     return dot
@@ -263,14 +271,13 @@ def add_data_node(
     """Add the record box of a Value or Tensor (`folded`: a collapsed repeat, drawn dashed
     with a last field `⋯ op` standing for its op and inputs)."""
     name = names.get(id(node), node.label)
-    label = data_label(node, name, show_grad, pending)
+    label = data_label(node, name, show_grad, pending, f"⋯ {node.op}" if folded else "")
     attrs = {"fillcolor": node_fill(node, root)}
     if node is root:
         attrs["penwidth"] = "2"
     if node._op is None and not node.requires_grad:
         attrs["fontcolor"] = "#4b5563"
     if folded:
-        label = label[:-1] + f"| ⋯ {node.op} }}"
         attrs["style"] = "filled,dashed"
     dot.node(f"n{node.id}", label, **attrs)
 

@@ -80,12 +80,15 @@ def tensor_fields(node: Any, name: str, show_grad: bool, pending: bool) -> list[
     return fields
 
 
-def data_label(node: Any, name: str, show_grad: bool, pending: bool) -> str:
-    """The record label of a Value or Tensor node: `{name | ... }`, each field escaped."""
+def data_label(node: Any, name: str, show_grad: bool, pending: bool, extra: str = "") -> str:
+    """The record label of a Value or Tensor node: `{name | ... }`, each field escaped, with
+    `extra` as a last field when given."""
     if isinstance(node._data, np.ndarray):
         fields = tensor_fields(node, name, show_grad, pending)
     else:
         fields = value_fields(node, name, show_grad, pending)
+    if extra:
+        fields.append(extra)
     return "{ " + " | ".join([escape_record(f) for f in fields]) + " }"
 
 

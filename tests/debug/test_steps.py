@@ -88,7 +88,7 @@ def test_step_carries_grad_out_and_input_grads_in_each_parents_shape():
 def test_input_grads_is_none_where_no_gradient_is_sent():
     x = Tensor(np.ones(3), requires_grad=True)
     c = Tensor(np.full(3, 2.0))  # a constant
-    (step, mul) = list(backward_steps((x - c).sum()))
+    (_, mul) = list(backward_steps((x - c).sum()))
     assert mul.op == "sub" and mul.input_grads[1] is None
 
 
@@ -149,7 +149,7 @@ def test_local_jacobian_of_a_constant_input_and_flags_restored():
 
 
 def test_value_steps_have_one_by_one_jacobians():
-    root, (a, b, c) = value_graph()
+    root, (a, b, _) = value_graph()
     steps = {s.node.label or s.op: s for s in backward_steps(root)}
     mul = steps["c"]
     np.testing.assert_array_equal(mul.local_jacobian(0), [[b.data]])
@@ -157,13 +157,25 @@ def test_value_steps_have_one_by_one_jacobians():
     assert mul.input_grads == (mul.grad_out * b.data, mul.grad_out * a.data)
 
 
-def test_local_jacobian_after_the_op_released_its_values():
+def test_local_jacobian_of_a_step_kept_after_the_iterator_moved_on():
     x = Tensor([1.0, 2.0], requires_grad=True)
-    steps = list(backward_steps((x * x).sum()))
-    with pytest.raises(RuntimeError, match="retain_graph=True"):
-        steps[1].local_jacobian(0)
-    kept = list(backward_steps((x * x).sum(), retain_graph=True))
-    np.testing.assert_allclose(kept[1].local_jacobian(0), np.diag([2.0, 4.0]))
+    y = x * x
+    steps = list(backward_steps(y.sum()))
+    assert y._op.freed  # released as backward() releases it
+    np.testing.assert_allclose(steps[1].local_jacobian(0), np.diag([1.0, 2.0]))  # d(x*y)/dx
+    assert y._op.freed and y._op.x is None  # and released again afterwards
+
+
+def test_local_jacobian_after_an_earlier_backward_released_the_graph():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    y.backward()
+    with pytest.raises(RuntimeError, match="freed"):
+        next(backward_steps(y))  # the engine refuses a second pass, as backward() does
+    z = x.exp()
+    z.sum().backward(retain_graph=True)
+    steps = list(backward_steps(z.sum()))
+    np.testing.assert_allclose(steps[1].local_jacobian(0), np.diag(np.exp([1.0, 2.0])))
 
 
 def test_local_jacobian_errors():

@@ -104,3 +104,15 @@ def test_non_numeric_data():
 def test_value_of_non_number():
     with pytest.raises(TypeError, match="real number"):
         ag.Value("abc")
+
+
+def test_custom_vjp_returning_a_float_is_a_clear_type_error():
+    class Zero(ag.Function):
+        def forward(self, x):
+            return x * 0
+
+        def vjp(self, grad_out):
+            return 0.0
+
+    with pytest.raises(TypeError, match=r"Zero.vjp returned \(float\).*ndarray"):
+        Zero.apply(Tensor([1.0, 2.0], requires_grad=True)).sum().backward()

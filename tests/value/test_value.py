@@ -58,7 +58,7 @@ def test_data_can_be_assigned_by_optimizers():
 def test_repr():
     a = Value(2.0, label="a")
     assert repr(a) == "Value(data=2, grad=0, label='a')"
-    assert "op='mul'" in repr(a * 2)
+    assert "op=mul" in repr(a * 2)
 
 
 def test_values_are_hashable_by_identity():

@@ -1,0 +1,114 @@
+"""Gradient descent on a squared-error loss, from one point to a regression line (LESSONS L0b, L8).
+
+    python examples/08_linear_regression.py [--no-plot] [--out DIR]
+
+The loss of the model y = a x + b on one point is a U-shape in a; gradient descent walks down
+it with steps that shrink as the slope flattens, and stops when a step is negligible. The same
+loop on many points fits a regression line: the one NumPy's least squares finds in closed form.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+
+import autograd_lite as ag
+from autograd_lite import Tensor, Value
+
+
+def one_point_descent(start: float, lr: float = 0.01, tol: float = 1e-9,
+                      verbose: bool = True) -> tuple[float, float, int]:
+    """L0b: minimise L(a) = (a x + b - y)^2 with x = 5, y = 10, b = 0; return a, L(a), steps."""
+    x, y, b = 5.0, 10.0, 0.0
+    a = start
+    for n in range(1, 10_000):
+        a_node = Value(a, label="a")
+        loss = (a_node * x + b - y) ** 2
+        loss.backward()
+        update = lr * a_node.grad
+        a = a - update
+        if verbose and (n <= 6 or n % 5 == 0):
+            print(f"  step {n:2d}: L = {loss.data:.3e}  dL/da = {a_node.grad:+.3e}  "
+                  f"update {-update:+.2e}  a = {a:.9f}")
+        if abs(update) < tol:
+            return a, (a * x + b - y) ** 2, n
+    raise RuntimeError("gradient descent did not converge")
+
+
+def fit_line(x: np.ndarray, y: np.ndarray, lr: float = 0.5, tol: float = 1e-12
+             ) -> tuple[float, float, int]:
+    """L8: gradient descent on the mean squared error of y = slope x + intercept."""
+    slope = Tensor(0.0, requires_grad=True, label="slope")
+    intercept = Tensor(0.0, requires_grad=True, label="intercept")
+    for n in range(1, 100_000):
+        loss = ((slope * x + intercept - y) ** 2).mean()
+        slope.grad = intercept.grad = None
+        loss.backward()
+        updates = lr * slope.grad, lr * intercept.grad
+        slope.data -= updates[0]
+        intercept.data -= updates[1]
+        if max(abs(u) for u in updates) < tol:
+            return slope.item(), intercept.item(), n
+    raise RuntimeError("gradient descent did not converge")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-plot", action="store_true", help="do not save the figure")
+    parser.add_argument("--out", type=Path, default=Path("out"), help="folder for the figure")
+    args = parser.parse_args()
+
+    start = float(np.random.default_rng(4).uniform(-10, 10))
+    print(f"== L0b: L(a) = (5a - 10)^2, gradient descent from a random a = {start:.6f} ==")
+    a, loss, steps = one_point_descent(start)
+    print(f"stopped after {steps} steps (update below 1e-9): a = {a:.9f}, L(a) = {loss:.1e}")
+
+    # Revenue against advertising spend (standardised to [-1, 1]), with noise.
+    spend, revenue = ag.datasets.make_line(50, slope=2.5, intercept=10.0, noise=1.0, seed=0)
+    slope, intercept, steps = fit_line(spend, revenue)
+    design = np.column_stack([spend, np.ones_like(spend)])
+    (ls_slope, ls_intercept), *_ = np.linalg.lstsq(design, revenue, rcond=None)
+    print("\n== L8: a regression line by gradient descent on the mean squared error ==")
+    print(f"gradient descent ({steps} steps): slope {slope:.9f}, intercept {intercept:.9f}")
+    print(f"least squares (closed form):     slope {ls_slope:.9f}, intercept {ls_intercept:.9f}")
+    print(f"largest difference: {max(abs(slope - ls_slope), abs(intercept - ls_intercept)):.1e}")
+    if not args.no_plot:
+        save_plot(args.out, spend, revenue, slope, intercept)
+
+
+def save_plot(out: Path, spend: np.ndarray, revenue: np.ndarray, slope: float,
+              intercept: float) -> None:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("(matplotlib is not installed: no plot)")
+        return
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.5))
+    a_grid = np.linspace(-1, 5, 200)
+    left.plot(a_grid, (5 * a_grid - 10) ** 2)
+    path, a = [], 4.5  # a start that keeps the picture readable
+    for _ in range(8):
+        path.append(a)
+        a -= 0.01 * 10 * (5 * a - 10)
+    path = np.array(path)
+    left.plot(path, (5 * path - 10) ** 2, "o-", ms=4)
+    left.set_xlabel("a")
+    left.set_title("L(a) = (5a - 10)^2 and the descent")
+    right.scatter(spend, revenue, s=12)
+    line = np.linspace(-1, 1, 2)
+    right.plot(line, slope * line + intercept, "k")
+    right.set_xlabel("advertising spend (standardised)")
+    right.set_ylabel("revenue")
+    right.set_title(f"revenue = {slope:.2f} spend + {intercept:.2f}")
+    out.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out / "linear_regression.png", dpi=80, bbox_inches="tight")
+    print(f"saved {out / 'linear_regression.png'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,96 @@
+"""Taylor series and linearisation from `grad` and `hessian` (LESSONS L12).
+
+    python examples/10_taylor.py [--no-plot] [--out DIR]
+
+Near a point p, f(p + h d) is approximately f(p) + h g.d (first order: the gradient g) and
+f(p) + h g.d + h^2 d.H d / 2 (second order: the Hessian H). Halving h divides the first
+error by about 4 (it is O(h^2)) and the second by about 8 (O(h^3)).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+
+import autograd_lite as ag
+
+POINT = np.array([0.5, 1.0])
+DIRECTION = np.array([1.0, -2.0]) / np.sqrt(5.0)
+STEPS = 0.4 / 2.0 ** np.arange(6)  # h = 0.4, 0.2, ..., 0.0125
+
+
+def f(v):
+    """f(x, y) = e^x sin y + x^2 y."""
+    x, y = v[0], v[1]
+    return ag.exp(x) * ag.sin(y) + x**2 * y
+
+
+def taylor_errors(steps: np.ndarray = STEPS) -> tuple[np.ndarray, np.ndarray]:
+    """|f(p + h d) - first-order| and |f(p + h d) - second-order| for each h."""
+    value, g = ag.value_and_grad(f)(POINT)
+    H = ag.hessian(f)(POINT)
+    first, second = [], []
+    for h in steps:
+        exact = f(ag.Tensor(POINT + h * DIRECTION)).item()
+        linear = value + h * g @ DIRECTION
+        quadratic = linear + 0.5 * h**2 * DIRECTION @ H @ DIRECTION
+        first.append(abs(exact - linear))
+        second.append(abs(exact - quadratic))
+    return np.array(first), np.array(second)
+
+
+def order(steps: np.ndarray, errors: np.ndarray) -> float:
+    """The slope of log(error) against log(h): the power p in error ~ C h^p."""
+    return float(np.polyfit(np.log(steps), np.log(errors), 1)[0])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-plot", action="store_true", help="do not save the figure")
+    parser.add_argument("--out", type=Path, default=Path("out"), help="folder for the figure")
+    args = parser.parse_args()
+    np.set_printoptions(precision=6, suppress=True)
+
+    value, g = ag.value_and_grad(f)(POINT)
+    print(f"f(x, y) = e^x sin y + x^2 y at p = {POINT}: f = {value:.6f}")
+    print(f"gradient by autodiff: {g}")
+    print(f"Hessian by autodiff:\n{ag.hessian(f)(POINT)}")
+    first, second = taylor_errors()
+    print("\n       h   first-order error   ratio   second-order error   ratio")
+    for i, h in enumerate(STEPS):
+        r1 = f"{first[i - 1] / first[i]:5.2f}" if i else ""
+        r2 = f"{second[i - 1] / second[i]:5.2f}" if i else ""
+        print(f"  {h:6.4f}   {first[i]:.3e}          {r1:5s}   {second[i]:.3e}            {r2}"
+              .rstrip())
+    print(f"fitted orders: first-order error ~ h^{order(STEPS, first):.2f}, "
+          f"second-order error ~ h^{order(STEPS, second):.2f}")
+    if not args.no_plot:
+        save_plot(args.out, first, second)
+
+
+def save_plot(out: Path, first: np.ndarray, second: np.ndarray) -> None:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("(matplotlib is not installed: no plot)")
+        return
+    fig, ax = plt.subplots(figsize=(5, 4))
+    ax.loglog(STEPS, first, "o-", label="first order (gradient)")
+    ax.loglog(STEPS, second, "s-", label="second order (+ Hessian)")
+    ax.loglog(STEPS, first[0] * (STEPS / STEPS[0]) ** 2, "k:", label="slope 2")
+    ax.loglog(STEPS, second[0] * (STEPS / STEPS[0]) ** 3, "k--", label="slope 3")
+    ax.set_xlabel("step h")
+    ax.set_ylabel("|f(p + h d) - approximation|")
+    ax.legend()
+    out.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out / "taylor.png", dpi=80, bbox_inches="tight")
+    print(f"saved {out / 'taylor.png'}")
+
+
+if __name__ == "__main__":
+    main()
