@@ -142,8 +142,23 @@ class Tensor(Node):
 
     __slots__ = ("_version",)
 
-    # NumPy must hand `ndarray <op> Tensor` to the Tensor's reflected method.
-    __array_ufunc__ = None
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        """NumPy ufuncs on Tensors: the differentiable ones run the matching op (`np.sin(t)` is
+        `t.sin()`, `ndarray + t` records an `add`), comparisons give boolean arrays, and any
+        other use raises a TypeError that says what to call instead."""
+        name = ufunc.__name__
+        if method == "__call__" and not kwargs:
+            if len(inputs) == 2 and name in BINARY_UFUNCS:
+                x, y = (as_tensor(value, self) for value in inputs)
+                return apply_binary(BINARY_UFUNCS[name](), x, y)
+            if len(inputs) == 1 and name in UNARY_UFUNCS:
+                return apply_unary(UNARY_UFUNCS[name](), self)
+            if name in COMPARISONS:
+                return ufunc(*[unwrap(value) for value in inputs])
+        call = f"numpy.{name}" + ("" if method == "__call__" else f".{method}")
+        if "out" in kwargs:
+            call += " with out="
+        raise ufunc_error(call, name)
     __hash__ = Node.__hash__
 
     def __init__(
@@ -153,16 +168,25 @@ class Tensor(Node):
             data = data._data
         elif isinstance(data, Node):
             raise TypeError("Tensor: cannot build a Tensor from a Value; use Tensor(v.data)")
-        if dtype is not None:
-            array = np.asarray(data, dtype=dtype)
-        elif isinstance(data, (np.ndarray, np.generic)):
-            array = np.asarray(data)
-        else:
-            array = np.asarray(data)
-            if array.dtype.kind in "biu":
-                array = array.astype(np.float64)
+        try:
+            if dtype is not None:
+                array = np.asarray(data, dtype=dtype)
+            elif isinstance(data, (np.ndarray, np.generic)):
+                array = np.asarray(data)
+            else:
+                array = np.asarray(data)
+                if array.dtype.kind in "biu":
+                    array = array.astype(np.float64)
+        except ValueError as exc:  # ragged nested lists, or strings for a numeric dtype
+            raise ValueError(
+                f"Tensor: data cannot be read as a numeric array ({exc}). Pass numbers in a "
+                "rectangular nesting: every row of a nested list the same length"
+            ) from None
         if array.dtype.kind not in "biufc":
-            raise TypeError(f"Tensor: data must be numeric, got an array of dtype {array.dtype}")
+            raise TypeError(
+                f"Tensor: data must be numeric, got an array of dtype {array.dtype}; pass numbers "
+                "(a float, a nested list of numbers or a numeric ndarray)"
+            )
         if requires_grad:
             check_float(array.dtype, "Tensor")
         self._data = array
@@ -225,6 +249,11 @@ class Tensor(Node):
 
     def item(self) -> float:
         """The value of a one-element tensor as a Python number."""
+        if self._data.size != 1:
+            raise ValueError(
+                f"item: the tensor has shape {self.shape} ({self.size} elements); .item() needs "
+                "exactly one. Reduce it first (e.g. .sum() or .mean()) or index one element"
+            )
         return self._data.item()
 
     def numpy(self) -> np.ndarray:
@@ -261,7 +290,12 @@ class Tensor(Node):
         return bool(self._data)
 
     def __float__(self) -> float:
-        return float(self._data)
+        if self._data.size != 1:
+            raise TypeError(
+                f"float(): the tensor has shape {self.shape} ({self.size} elements); only a "
+                "one-element tensor is a number. Reduce it first (e.g. .sum()) or index one element"
+            )
+        return float(self._data.reshape(()))
 
     def __repr__(self) -> str:
         array = np.array2string(
@@ -324,37 +358,43 @@ class Tensor(Node):
 
     # ----- arithmetic --------------------------------------------------------------------
     def __add__(self, other: Any) -> Tensor:
-        return apply_binary(Add(), self, as_tensor(other, self))
+        other = other if type(other) is Tensor else as_tensor(other, self)
+        return apply_binary(Add(), self, other)
 
     def __radd__(self, other: Any) -> Tensor:
         return apply_binary(Add(), as_tensor(other, self), self)
 
     def __sub__(self, other: Any) -> Tensor:
-        return apply_binary(Sub(), self, as_tensor(other, self))
+        other = other if type(other) is Tensor else as_tensor(other, self)
+        return apply_binary(Sub(), self, other)
 
     def __rsub__(self, other: Any) -> Tensor:
         return apply_binary(Sub(), as_tensor(other, self), self)
 
     def __mul__(self, other: Any) -> Tensor:
-        return apply_binary(Mul(), self, as_tensor(other, self))
+        other = other if type(other) is Tensor else as_tensor(other, self)
+        return apply_binary(Mul(), self, other)
 
     def __rmul__(self, other: Any) -> Tensor:
         return apply_binary(Mul(), as_tensor(other, self), self)
 
     def __truediv__(self, other: Any) -> Tensor:
-        return apply_binary(Div(), self, as_tensor(other, self))
+        other = other if type(other) is Tensor else as_tensor(other, self)
+        return apply_binary(Div(), self, other)
 
     def __rtruediv__(self, other: Any) -> Tensor:
         return apply_binary(Div(), as_tensor(other, self), self)
 
     def __pow__(self, other: Any) -> Tensor:
-        return apply_binary(Pow(), self, as_tensor(other, self))
+        other = other if type(other) is Tensor else as_tensor(other, self)
+        return apply_binary(Pow(), self, other)
 
     def __rpow__(self, other: Any) -> Tensor:
         return apply_binary(Pow(), as_tensor(other, self), self)
 
     def __matmul__(self, other: Any) -> Tensor:
-        return apply_binary(MatMul(), self, as_tensor(other, self))
+        other = other if type(other) is Tensor else as_tensor(other, self)
+        return apply_binary(MatMul(), self, other)
 
     def __rmatmul__(self, other: Any) -> Tensor:
         return apply_binary(MatMul(), as_tensor(other, self), self)
@@ -430,11 +470,13 @@ class Tensor(Node):
 
     def maximum(self, other: Any) -> Tensor:
         """Elementwise maximum with `other` (ties share the gradient)."""
-        return apply_binary(Maximum(), self, as_tensor(other, self))
+        other = other if type(other) is Tensor else as_tensor(other, self)
+        return apply_binary(Maximum(), self, other)
 
     def minimum(self, other: Any) -> Tensor:
         """Elementwise minimum with `other` (ties share the gradient)."""
-        return apply_binary(Minimum(), self, as_tensor(other, self))
+        other = other if type(other) is Tensor else as_tensor(other, self)
+        return apply_binary(Minimum(), self, other)
 
     # ----- reductions --------------------------------------------------------------------
     def sum(self, axis: Any = None, keepdims: bool = False) -> Tensor:
@@ -498,6 +540,30 @@ class Tensor(Node):
 
     def _scatter_add(self, index: Any, shape: tuple[int, ...]) -> Tensor:
         return apply_unary(ScatterAdd(index, shape), self)
+
+
+# NumPy ufuncs that Tensor.__array_ufunc__ runs as autograd_lite ops.
+BINARY_UFUNCS: dict[str, type[Op]] = {
+    "add": Add, "subtract": Sub, "multiply": Mul, "divide": Div, "true_divide": Div, "power": Pow,
+    "matmul": MatMul, "maximum": Maximum, "minimum": Minimum,
+}
+UNARY_UFUNCS: dict[str, type[Op]] = {
+    "negative": Neg, "exp": Exp, "log": Log, "sqrt": Sqrt, "absolute": Abs, "sin": Sin,
+    "cos": Cos, "tanh": Tanh,
+}
+COMPARISONS = {"less", "less_equal", "greater", "greater_equal", "equal", "not_equal"}
+
+
+def ufunc_error(call: str, name: str) -> TypeError:
+    """The error for a NumPy call that cannot keep a Tensor's gradient, with what to use."""
+    import autograd_lite
+
+    instead = (f"autograd_lite.{name}(t)" if hasattr(autograd_lite, name)
+               else "an autograd_lite function or Tensor method (docs: derivative rules)")
+    return TypeError(
+        f"{call} cannot run on a Tensor and keep its gradient. Use {instead}, or "
+        "np.asarray(t) for a plain array without gradient."
+    )
 
 
 def unwrap(value: Any) -> Any:

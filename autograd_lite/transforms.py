@@ -207,8 +207,8 @@ def check_output(who: str, result: Any) -> Tensor:
     raise TypeError(
         f"{who}: f returned {describe_value(result)}, not an autograd_lite Tensor, so there is "
         "no recorded graph to differentiate. Build the result with autograd_lite operations on "
-        "f's arguments (x * y, x.sin(), autograd_lite.exp(x), x @ W, x.sum()); NumPy and math "
-        "functions (np.sin, math.exp) and float(...) or .item() leave the graph."
+        "f's arguments (x * y, x.sin(), autograd_lite.exp(x), x @ W, x.sum()); math functions "
+        "(math.exp), np.asarray(x), float(...) and .item() leave the graph."
     )
 
 

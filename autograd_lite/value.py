@@ -48,9 +48,14 @@ def as_value(other: Any) -> Value:
     if isinstance(other, Node):
         raise TypeError("cannot mix a Value with a Tensor in one operation; use Tensor ops")
     try:
+        if isinstance(other, (str, bytes)):  # float("2") would parse it: 1.0 * "2" is an error
+            raise TypeError
         data = float(other)
     except (TypeError, ValueError):
-        raise TypeError(f"unsupported operand for a Value: {other!r}") from None
+        raise TypeError(
+            f"unsupported operand for a Value: {other!r}; a Value combines with Values and real "
+            "numbers (int or float)"
+        ) from None
     const = _new(Value)
     const._data = data
     const.grad = 0.0
@@ -88,6 +93,8 @@ class Value(Node):
         if isinstance(data, Value):
             data = data._data
         try:
+            if isinstance(data, (str, bytes)):  # float("2.5") would parse it
+                raise TypeError
             self._data = float(data)
         except (TypeError, ValueError):
             raise TypeError(f"Value: data must be a real number, got {data!r}") from None

@@ -19,7 +19,9 @@ import numpy as np
 
 class NumpyMLP:
     """`x -> Linear -> relu -> ... -> Linear`, loss "mse" (mean squared error over all
-    elements) or "ce" (mean softmax cross-entropy over integer labels), plain SGD.
+    elements) or "ce" (mean softmax cross-entropy over integer labels), plain SGD updating the
+    weights in place without temporaries (a temporary the size of the weights costs more than
+    the arithmetic on large layers: fresh memory must be faulted in).
 
     `params` is `[W0, b0, W1, b1, ...]` with `W` of shape `(out, in)` (PyTorch's layout); they
     are copied, so the caller's arrays stay the initial weights.
@@ -76,12 +78,16 @@ class NumpyMLP:
         loss, grads = self.forward_backward()
         lr = self.lr
         for p, g in zip(self.params, grads):
-            p -= lr * g
+            g *= lr  # in place, no temporary: the gradients are not needed after the step
+            p -= g
         return loss, grads
 
     def first(self) -> dict:
-        loss, grads = self.step()
-        return {"loss": loss, "grads": grads}
+        loss, grads = self.forward_backward()
+        result = {"loss": loss, "grads": [g.copy() for g in grads]}
+        for p, g in zip(self.params, grads):
+            p -= self.lr * g
+        return result
 
     def run(self) -> None:
         self.step()

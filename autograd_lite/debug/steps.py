@@ -162,7 +162,7 @@ class Step:
             for p, g in zip(node.parents, self.input_grads)
         ])
         return (
-            f"step {self.index}  {self.op:<9} {format_node(node)}  "
+            f"step {self.index:<3} {self.op:<9} {format_node(node)}  "
             f"grad_out {format_grad(self.grad_out)}  ->  {sent}"
         )
 

@@ -8,7 +8,9 @@ disagree. Every function here works for `Value` and `Tensor` nodes alike.
 from __future__ import annotations
 
 import gc
+from collections import deque
 from collections.abc import Iterator
+from sys import getrefcount
 from typing import Any
 
 import numpy as np
@@ -72,10 +74,13 @@ def sum_to_shape(grad: Any, shape: tuple[int, ...], op: str = "") -> Any:
     if gshape == shape:
         return grad
     lead = len(gshape) - len(shape)
+    if lead == 1 and gshape[1:] == shape and type(grad) is np.ndarray:
+        return np.add.reduce(grad, axis=0)  # one leading axis added (a bias): the common case
     if lead < 0 or any(s != 1 and s != gshape[lead + i] for i, s in enumerate(shape)):
         raise ShapeError(
             f"{op or 'backward'}: a gradient of shape {tuple(gshape)} cannot be summed back to "
-            f"the input's shape {tuple(shape)}"
+            f"the input's shape {tuple(shape)}; the op's vjp must return, for each input, a "
+            "gradient of that input's shape or of the output's broadcast shape"
         )
     axes = tuple(range(lead)) + tuple(
         lead + i for i, s in enumerate(shape) if s == 1 and gshape[lead + i] != 1
@@ -85,15 +90,63 @@ def sum_to_shape(grad: Any, shape: tuple[int, ...], op: str = "") -> Any:
     return grad.sum(axis=axes).reshape(shape)
 
 
-def accumulate_grad(node: Node, grad: Any) -> None:
-    """Add `grad` into `node.grad` (`+=` semantics, never in place, never aliasing a buffer)."""
+def accumulate_grad(node: Node, grad: Any, owned: bool = False) -> None:
+    """Add `grad` into `node.grad` (`+=` semantics, never in place, never aliasing a buffer).
+
+    `owned=True` says nothing else can reach `grad`'s memory (see `sole_owner`): then a first
+    gradient of the right dtype is kept as it is instead of being copied.
+    """
     prev = node.grad
     if prev is None:
-        node.grad = grad if isinstance(grad, Node) else np.array(grad, dtype=node._data.dtype)
+        if isinstance(grad, Node):
+            node.grad = grad
+        elif owned and grad.dtype == node._data.dtype:
+            node.grad = grad
+        else:
+            node.grad = np.array(grad, dtype=node._data.dtype)
     elif isinstance(prev, np.ndarray) and not isinstance(grad, Node):
         node.grad = np.asarray(prev + grad, dtype=prev.dtype)
     else:
         node.grad = prev + grad
+
+
+def sole_owner(grad: Any) -> bool:
+    """True when only the backward loop's `grad_out` variable can reach `grad`'s memory.
+
+    Then a leaf may keep the array as its `.grad` instead of a copy, which on large weights
+    saves a pass over memory per parameter and step (PyTorch's AccumulateGrad makes the same
+    check). Reference counts tell: the loop's variable, this function's argument and
+    `getrefcount`'s own make 3; a view counts when it is the only one on its base's memory.
+    Anything else holding the array (another pending gradient, a hook, a seed the caller
+    passed, a step a consumer keeps) raises the count, and the gradient is copied as before.
+    """
+    if not COUNTS_REFERENCES or type(grad) is not np.ndarray or getrefcount(grad) != 3 \
+            or not grad.flags.writeable:
+        return False
+    base = grad.base
+    # The base: referenced by the view, by `base` here and by getrefcount's argument.
+    return base is None or (type(base) is np.ndarray and base.base is None
+                            and getrefcount(base) == 3)
+
+
+def probe_sole_owner() -> Iterator[bool]:
+    """`sole_owner` asked about an array held once and one held twice, from a generator frame
+    as in the backward loop (reference counts differ between Python implementations)."""
+    grad_out = np.zeros(2)
+    owned = sole_owner(grad_out)
+    yield owned
+    grad_out = np.zeros(2)[::2]  # a view, the only one on its memory
+    owned = sole_owner(grad_out)
+    yield owned
+    kept = grad_out = np.zeros(2)
+    owned = sole_owner(grad_out)
+    yield owned
+    del kept
+
+
+#: Whether reference counts here are what `sole_owner` expects; if not, gradients are copied.
+COUNTS_REFERENCES = True
+COUNTS_REFERENCES = list(probe_sole_owner()) == [True, True, False]
 
 
 def run_hooks(node: Node, grad: Any) -> Any:
@@ -104,7 +157,9 @@ def run_hooks(node: Node, grad: Any) -> Any:
             if getattr(result, "shape", ()) != getattr(grad, "shape", ()):
                 raise ShapeError(
                     f"hook {getattr(hook, '__name__', hook)!s} returned a gradient of shape "
-                    f"{getattr(result, 'shape', ())} for a node of shape {getattr(grad, 'shape', ())}"
+                    f"{getattr(result, 'shape', ())} for a node of shape "
+                    f"{getattr(grad, 'shape', ())}; a hook must return None or a gradient of the "
+                    "node's shape"
                 )
             grad = result
     return grad
@@ -112,9 +167,9 @@ def run_hooks(node: Node, grad: Any) -> Any:
 
 def freed_graph_error(node: Node, op: Op) -> RuntimeError:
     """The error for a second backward through buffers an earlier backward released."""
-    label = f" '{node.label}'" if node.label else ""
+    name = f"'{node.label}'" if node.label else f"id {node.id}"
     return RuntimeError(
-        f"backward: the values op '{op.name}' saved for backward (node{label} id {node.id}) were "
+        f"backward: the values op '{op.name}' saved for backward (node {name}) were "
         "already freed by an earlier backward(). Pass retain_graph=True to the first backward() "
         "to run backward through the same graph again, or recompute the forward pass."
     )
@@ -191,7 +246,8 @@ def backward_step(node: Node, op: Op, grad_out: Any, create_graph: bool) -> tupl
     parents = node.parents
     if len(input_grads) != len(parents):
         raise RuntimeError(
-            f"{op.name}.vjp returned {len(input_grads)} gradient(s) for {len(parents)} input(s)"
+            f"{op.name}.vjp returned {len(input_grads)} gradient(s) for {len(parents)} input(s); "
+            "return a tuple with one gradient (or None) per input, in the inputs' order"
         )
     if op.unbroadcast:
         try:
@@ -235,6 +291,7 @@ def iterate_backward(
     order = topological_order(root)
     # Keyed by the node itself: nodes hash by identity, which is cheaper than calling id().
     pending = {root: grad}
+    free = not retain_graph
     for node in reversed(order):
         grad_out = pending.pop(node, None)
         if grad_out is None:
@@ -246,7 +303,8 @@ def iterate_backward(
             if type(previous) is float:  # a Value: plain float arithmetic
                 node.grad = previous + grad_out
             else:
-                accumulate_grad(node, grad_out)
+                owned = sole_owner(grad_out)  # asked on its own line: see `sole_owner`
+                accumulate_grad(node, grad_out, owned)
         op = node._op
         if op is None:
             continue
@@ -254,14 +312,14 @@ def iterate_backward(
         if AnomalyMode.enabled:
             check_backward(node, op, input_grads)
         for parent, parent_grad in zip(node.parents, input_grads):
-            if parent_grad is None or not parent.requires_grad:
-                continue
-            previous = pending.get(parent)
-            pending[parent] = parent_grad if previous is None else previous + parent_grad
+            if parent_grad is not None and parent.requires_grad:
+                waiting = pending.get(parent)
+                pending[parent] = parent_grad if waiting is None else waiting + parent_grad
         # Yield before releasing, so a stepping consumer can still read the saved values.
         yield node, grad_out, input_grads
-        if not retain_graph and op.frees_buffers:
+        if free and op.frees_buffers:
             op.release()
+        input_grads = parent_grad = waiting = None  # held no longer than needed: `sole_owner`
 
 
 def run_backward(
@@ -276,8 +334,8 @@ def run_backward(
     if collecting:
         gc.disable()
     try:
-        for _ in iterate_backward(root, grad, retain_graph, create_graph):
-            pass
+        # Drain the loop, keeping none of its steps (a deque of length 0 drops each at once).
+        deque(iterate_backward(root, grad, retain_graph, create_graph), maxlen=0)
     finally:
         if collecting:
             gc.enable()

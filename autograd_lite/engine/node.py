@@ -65,7 +65,10 @@ class Node:
         handle whose `remove()` takes the hook off.
         """
         if not callable(fn):
-            raise TypeError(f"register_hook: expected a callable, got {type(fn).__name__}")
+            raise TypeError(
+                f"register_hook: expected a callable, got {type(fn).__name__}; pass a function "
+                "fn(grad) that returns a replacement gradient or None"
+            )
         if not self.requires_grad:
             raise RuntimeError(
                 "register_hook: this node does not require grad, so no gradient will reach it; "
@@ -79,7 +82,10 @@ class Node:
     def retain_grad(self) -> None:
         """Make a non-leaf node keep its gradient in `.grad` after backward."""
         if not self.requires_grad:
-            raise RuntimeError("retain_grad: this node does not require grad")
+            raise RuntimeError(
+                "retain_grad: this node does not require grad, so no gradient will reach it; "
+                "build it from an input created with requires_grad=True (outside no_grad())"
+            )
         self.keeps_grad = True
 
 

@@ -138,7 +138,7 @@ def _float_array(x: Any, name: str, where: str) -> np.ndarray:
         raise TypeError(f"{where}: {name} must be numbers, got an array of dtype {array.dtype}")
     if array.dtype.kind != "f":
         array = array.astype(np.float64)
-    if not np.all(np.isfinite(array)):
+    if not np.isfinite(array).all():  # the method: np.all adds a slow Python layer
         raise ValueError(f"{where}: {name} must be finite numbers (found NaN or inf)")
     return array
 

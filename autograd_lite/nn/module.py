@@ -18,7 +18,6 @@ order, then dict insertion order), so it is the same on every run.
 from __future__ import annotations
 
 import os
-import zipfile
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -189,6 +188,8 @@ class Module:
             raise ValueError(
                 f"load_state_dict: the state dict does not fit {type(self).__name__}:\n  "
                 + "\n  ".join(problems)
+                + "\nNo parameter was changed. Load a state dict saved from a model of the same "
+                "architecture (its keys and shapes are in model.state_dict())"
             )
         for name, value in converted.items():
             p = params[name]
@@ -223,15 +224,23 @@ class Module:
                 with loaded as npz:
                     names = list(npz.files)
                     reason = "" if FORMAT_KEY in names else "it has no autograd_lite format marker"
+                    if not reason and str(npz[FORMAT_KEY]) != FORMAT_VERSION:
+                        reason = (f"its format is {str(npz[FORMAT_KEY])!r}; this version reads "
+                                  f"{FORMAT_VERSION!r}")
                     state = {name: npz[name] for name in names if name != FORMAT_KEY}
         except FileNotFoundError:
-            raise
-        except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
-            reason = str(exc)
+            raise FileNotFoundError(
+                f"load: there is no file {os.fspath(path)!r}; check the path (save writes "
+                "exactly the name it is given, without adding .npz)"
+            ) from None
+        except Exception as exc:  # noqa: BLE001 - any way a damaged or foreign file fails to read
+            # zipfile alone raises BadZipFile, EOFError, NotImplementedError (a damaged version or
+            # compression field), RuntimeError ("encrypted"), zlib.error; some have no message.
+            reason = str(exc) or type(exc).__name__
         if reason:
             raise ValueError(
                 f"load: {os.fspath(path)!r} is not a model saved with Module.save ({reason}); "
-                "files that need pickle are never loaded"
+                "files that need pickle are never loaded. Load a file written by module.save(path)"
             )
         self.load_state_dict(state)
         return self

@@ -15,6 +15,17 @@ from ..engine.op import TensorOp, register
 from .generic import log, sum_terms
 
 
+def broadcast_failure(name: str, x: np.ndarray, y: np.ndarray, error: ValueError) -> ValueError:
+    """The error to raise for `ufunc(x, y)` failing: in the user's terms when the shapes do
+    not broadcast (the hot ops inline the call to the ufunc and use only this on failure)."""
+    if x.ndim and y.ndim:
+        try:
+            np.broadcast_shapes(x.shape, y.shape)
+        except ValueError:
+            return broadcast_error(name, x.shape, y.shape)
+    return error
+
+
 def broadcasting(ufunc: Callable, name: str, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """`ufunc(x, y)`, with a broadcast mismatch reported in the user's terms."""
     try:
@@ -38,7 +49,10 @@ class Add(TensorOp):
     rule = "d(x + y) = dx + dy"
 
     def forward(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        return broadcasting(np.add, "add", x, y)
+        try:
+            return np.add(x, y)
+        except ValueError as error:
+            raise broadcast_failure("add", x, y, error) from None
 
     def vjp(self, grad_out: Any) -> tuple:
         return grad_out, grad_out
@@ -57,7 +71,10 @@ class Sub(TensorOp):
     rule = "d(x - y) = dx - dy"
 
     def forward(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        return broadcasting(np.subtract, "sub", x, y)
+        try:
+            return np.subtract(x, y)
+        except ValueError as error:
+            raise broadcast_failure("sub", x, y, error) from None
 
     def vjp(self, grad_out: Any) -> tuple:
         return grad_out, (-grad_out if self.needs_grad[1] else None)
@@ -79,7 +96,10 @@ class Mul(TensorOp):
     def forward(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         self.x = x
         self.y = y
-        return broadcasting(np.multiply, "mul", x, y)
+        try:
+            return np.multiply(x, y)
+        except ValueError as error:
+            raise broadcast_failure("mul", x, y, error) from None
 
     def vjp(self, grad_out: Any) -> tuple:
         needs_x, needs_y = self.needs_grad

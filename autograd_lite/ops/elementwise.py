@@ -13,7 +13,7 @@ import numpy as np
 
 from ..engine.op import TensorOp, register
 from .arithmetic import broadcasting
-from .generic import cos, sin, sum_terms
+from .generic import cos, sin, sum_terms, zero_like
 
 
 @register
@@ -198,7 +198,7 @@ class Relu(TensorOp):
     rule = "d relu(x) = [x > 0] dx"
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        positive = x > 0
+        positive = x > zero_like(x)
         self.mask = positive.astype(x.dtype)
         return x * self.mask
 

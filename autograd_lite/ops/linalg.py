@@ -59,7 +59,8 @@ class MatMul(TensorOp):
         except ValueError:
             raise ShapeError(
                 f"matmul: shapes {x.shape} and {y.shape}: the batch dimensions {x.shape[:-2]} "
-                f"and {y.shape[:-2]} cannot be broadcast together"
+                f"and {y.shape[:-2]} cannot be broadcast together; the axes before the last two "
+                "must be equal or 1"
             ) from None
 
     def vjp(self, grad_out: Any) -> tuple:

@@ -29,7 +29,7 @@ def normalize_axes(op: str, axis: Any, ndim: int) -> tuple[int, ...]:
             raise axis_error(op, item, ndim)
         axes.append(int(item) % ndim)
     if len(set(axes)) != len(axes):
-        raise ValueError(f"{op}: axis {axis!r} names the same axis twice")
+        raise ValueError(f"{op}: axis {axis!r} names the same axis twice; list each axis once")
     return tuple(sorted(axes))
 
 
@@ -68,7 +68,9 @@ class Reduction(TensorOp):
 
     def grad_kept(self, grad_out: Any) -> Any:
         """`grad_out` reshaped to the keepdims shape, so it broadcasts against the input."""
-        return grad_out if self.keepdims else grad_out.reshape(kept_shape(self.shape, self.axes))
+        if self.keepdims or not grad_out.ndim:  # a 0-d gradient broadcasts as it is
+            return grad_out
+        return grad_out.reshape(kept_shape(self.shape, self.axes))
 
     def describe(self) -> str:
         parts = [] if self.axis is None else [f"axis={self.axis}"]

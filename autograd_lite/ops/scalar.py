@@ -114,7 +114,10 @@ class ScalarDiv(ScalarOp):
 
     def forward(self, x: float, y: float) -> float:
         if y == 0.0:
-            raise ZeroDivisionError("div: division of a Value by zero")
+            raise ZeroDivisionError(
+                "div: division of a Value by zero; keep the divisor away from 0 (e.g. add a "
+                "small epsilon) or use Tensors, which follow NumPy (inf or nan)"
+            )
         self.y = y
         self.out = x / y
         return self.out

@@ -67,7 +67,7 @@ class Transpose(TensorOp):
         if sorted(axes) != list(range(x.ndim)):
             raise ValueError(
                 f"transpose: axes {tuple(self.axes)} are not a permutation of the {x.ndim} axes "
-                f"of a tensor of shape {x.shape}"
+                f"of a tensor of shape {x.shape}; name each axis 0 .. {x.ndim - 1} exactly once"
             )
         self.axes = axes
         self.inverse = tuple(int(i) for i in np.argsort(axes))
@@ -275,6 +275,8 @@ class Stack(TensorOp):
                 raise ShapeError(
                     "stack: all tensors must have the same shape, got "
                     + ", ".join(str(t.shape) for t in xs)
+                    + "; reshape or broadcast them to one shape first (or use concatenate to "
+                    "join along an existing axis)"
                 )
         self.axis = normalize_axis("stack", self.axis, first.ndim + 1)
         self.count = len(xs)

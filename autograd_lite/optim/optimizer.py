@@ -68,6 +68,8 @@ def collect_parameters(params: Iterable[Parameter], where: str) -> list[Paramete
         )
     if not isinstance(params, Iterable):
         hint = " (did you mean model.parameters()?)" if hasattr(params, "parameters") else ""
+        if callable(params) and not hint:
+            hint = " (a method: call it, e.g. model.parameters())"
         raise TypeError(
             f"{where}: params must be an iterable of Tensor or Value parameters, "
             f"got {type(params).__name__}{hint}"
@@ -150,11 +152,20 @@ class Optimizer:
                 if grad.shape != data.shape:
                     raise ValueError(
                         f"{type(self).__name__}.step: parameter {i} ({_describe(p)}) has a "
-                        f"gradient of shape {grad.shape}; expected {data.shape}"
+                        f"gradient of shape {grad.shape}; expected {data.shape}. Gradients come "
+                        "from backward(); reset them with zero_grad() rather than assigning them"
                     )
             else:
                 data = np.asarray(float(p.data))
-                grad = np.asarray(float(p.grad))
+                grad = np.asarray(p.grad)
+            if grad.dtype.kind not in "biuf" or grad.shape != data.shape:
+                # Checked before any parameter changes: a later failure would leave the model
+                # half-updated, and a complex gradient would lose its imaginary part silently.
+                raise TypeError(
+                    f"{type(self).__name__}.step: parameter {i} ({_describe(p)}) has a gradient "
+                    f"that is not real numbers: {p.grad!r}. Gradients come from backward(); "
+                    "reset them with zero_grad() rather than assigning other values"
+                )
             work.append((i, p, data, grad))
         in_place = self.update_in_place
         states = self.state

@@ -11,6 +11,32 @@ from .optimizer import Optimizer, Parameter, check_fraction, check_nonnegative
 
 __all__ = ["SGD"]
 
+#: Elements per slice in `subtract_scaled`: small enough to stay in the CPU cache, large
+#: enough that the two calls per slice cost nothing next to the arithmetic.
+CHUNK = 1 << 14
+
+
+def subtract_scaled(data: np.ndarray, lr: float, step: np.ndarray) -> None:
+    """`data -= lr * step` in place, the same numbers, without a temporary the size of `data`.
+
+    A large temporary is not just one more pass over memory: the allocator hands it fresh
+    pages from the system on every step, and faulting them in costs more than the arithmetic
+    (it made a 784-256-128-10 step a third slower). Large contiguous arrays are updated a
+    slice at a time through one small buffer instead.
+    """
+    if data.size <= CHUNK or step.shape != data.shape or not (
+            data.flags.c_contiguous and step.flags.c_contiguous):
+        data -= lr * step
+        return
+    flat = data.reshape(-1)
+    source = step.reshape(-1)
+    buffer = np.empty(CHUNK, dtype=np.result_type(step, lr))
+    for start in range(0, flat.size, CHUNK):
+        part = flat[start:start + CHUNK]
+        scaled = buffer[:part.size]
+        np.multiply(source[start:start + CHUNK], lr, out=scaled)
+        np.subtract(part, scaled, out=part)
+
 
 class SGD(Optimizer):
     """Gradient descent: `p <- p - lr * v`, with the step `v` built from the gradient `g`.
@@ -50,7 +76,7 @@ class SGD(Optimizer):
 
     def update_in_place(self, state: dict[str, Any], data: np.ndarray, grad: np.ndarray) -> None:
         """`update` written into `data` itself (the same numbers, no copy)."""
-        data -= self.lr * self.velocity(state, data, grad)
+        subtract_scaled(data, self.lr, self.velocity(state, data, grad))
 
     def describe(self) -> str:
         return f"lr={self.lr}, momentum={self.momentum}, weight_decay={self.weight_decay}"

@@ -191,7 +191,7 @@ def test_local_jacobian_errors():
 def test_str_is_one_readable_line():
     root, _ = value_graph()
     lines = [str(s) for s in backward_steps(root)]
-    assert lines[0].startswith("step 1  tanh")
+    assert lines[0].startswith("step 1   tanh")
     assert "d = " in lines[0] and "grad_out 1" in lines[0]
     assert any("mul" in line and "a: " in line and "b: " in line for line in lines)
     x = Tensor(np.ones((2, 3)), requires_grad=True, label="x")
@@ -215,3 +215,13 @@ def test_non_scalar_root_with_grad_matches_backward():
     for _ in backward_steps(x * x, grad=seed):
         pass
     np.testing.assert_allclose(x.grad, 2 * np.arange(3.0) * seed)
+
+
+def test_str_columns_stay_aligned_past_step_nine():
+    x = Value(0.3)
+    y = x
+    for _ in range(12):
+        y = y * 1.0
+    lines = [str(s) for s in backward_steps(y)]
+    assert len(lines) == 12
+    assert len({line.index("mul") for line in lines}) == 1

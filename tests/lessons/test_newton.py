@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import autograd_lite as ag
 
 ROOT = 2.0945514815423265
@@ -33,5 +35,5 @@ def test_l11_convergence_is_quadratic():
         errors.append(abs(x - ROOT))
     # e_{n+1} ~ C e_n^2 with C = f''/(2 f') at the root
     C = 6 * ROOT / (2 * (3 * ROOT**2 - 2))
-    for e0, e1 in zip(errors, errors[1:]):
+    for e0, e1 in itertools.pairwise(errors):
         assert 0.5 * C * e0**2 < e1 < 2 * C * e0**2

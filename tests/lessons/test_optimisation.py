@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -46,7 +48,7 @@ def test_l6_log_has_no_stationary_point_and_ascent_grows_without_bound():
         x += 0.5 * slope(x)
         if n in (10, 100, 1000, 10_000):
             history.append(x)
-    assert all(a < b for a, b in zip(history, history[1:]))
+    assert all(a < b for a, b in itertools.pairwise(history))
     # x_n^2 grows like 2 * lr * n = n: doubling n by 10 multiplies x by about sqrt(10)
     assert history[-1] == pytest.approx(100.0, rel=0.01)
     assert history[-1] / history[-2] == pytest.approx(np.sqrt(10), rel=0.01)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -24,7 +26,7 @@ def test_l0b_gradient_descent_on_one_point_stops_at_2(seed):
             break
     assert a == pytest.approx(2.0, abs=1e-3)
     assert (a * x + b - y) ** 2 == pytest.approx(0.0, abs=1e-3)
-    assert all(u1 < u0 for u0, u1 in zip(updates, updates[1:]))  # the steps shrink
+    assert all(u1 < u0 for u0, u1 in itertools.pairwise(updates))  # the steps shrink
 
 
 def test_l8_regression_by_gradient_descent_matches_least_squares():

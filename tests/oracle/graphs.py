@@ -317,7 +317,7 @@ def generate(seed: int, n_steps: int = 16) -> Graph:
         nodes.append(apply_step(E, step, nodes, w))
         steps.append(step)
     loss_weights = [rng.standard_normal(tuple(x.shape)) for x in nodes[count:]]
-    retained = sorted(set(int(i) for i in rng.integers(count, len(nodes), size=3)))
+    retained = sorted({int(i) for i in rng.integers(count, len(nodes), size=3)})
     return Graph(leaves, weight, steps, loss_weights, retained)
 
 

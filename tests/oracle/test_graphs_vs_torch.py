@@ -17,7 +17,7 @@ from .graphs import AgEngine, TorchEngine, generate, run
 
 torch = pytest.importorskip("torch")
 
-TOL = dict(rtol=1e-10, atol=1e-10)
+TOL = {"rtol": 1e-10, "atol": 1e-10}
 N_GRAPHS = 300
 N_SECOND_ORDER = 40
 N_VALUE_GRAPHS = 60

@@ -17,7 +17,7 @@ from ..property.calls import TENSOR_CALLS, OpCall, input_arrays
 
 torch = pytest.importorskip("torch")
 
-TOL = dict(rtol=1e-10, atol=1e-10)
+TOL = {"rtol": 1e-10, "atol": 1e-10}
 
 
 def torch_drops_pow_cross_term(call: OpCall, arrays: list[np.ndarray]) -> bool:

@@ -13,8 +13,9 @@ registered op that has no entry here or no domain, so a new op cannot skip them.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 from hypothesis import strategies as st

@@ -188,3 +188,22 @@ def test_repr_shows_op_label_shape_and_grad():
     y.backward()
     assert "op=sum" in repr(y)
     assert "grad=" in repr(w)
+
+
+def test_numpy_ufuncs_on_tensors_are_differentiable():
+    t = Tensor(np.array([0.3, 1.2]), requires_grad=True)
+    out = np.sin(t) * np.exp(t) + np.maximum(np.zeros(2), t)
+    assert isinstance(out, Tensor)
+    out.sum().backward()
+    expected = np.cos(t.data) * np.exp(t.data) + np.sin(t.data) * np.exp(t.data) + 1.0
+    np.testing.assert_allclose(t.grad, expected)
+
+
+def test_numpy_calls_that_would_drop_the_gradient_say_what_to_use():
+    t = Tensor(np.array([0.3, 1.2]), requires_grad=True)
+    with pytest.raises(TypeError, match=r"numpy.add.reduce cannot run on a Tensor.*np.asarray"):
+        np.add.reduce(t)
+    with pytest.raises(TypeError, match=r"numpy.exp with out=.*autograd_lite.exp\(t\)"):
+        np.exp(t, out=np.zeros(2))
+    with pytest.raises(TypeError, match="numpy.floor"):
+        np.floor(t)
