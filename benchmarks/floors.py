@@ -223,7 +223,7 @@ def python_relu_chain(x: float, links: int) -> tuple[float, float]:
     y = x
     for _ in range(links):
         z = y * 0.999 + 0.001
-        y = z if z > 0.0 else 0.0
+        y = max(0.0, z)
         outs.append(z)
     g = 1.0
     for z in reversed(outs):

@@ -19,8 +19,9 @@ import gc
 import math
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 
 class Runner(Protocol):
@@ -163,6 +164,28 @@ def measure(
         live.append((engine, row, runner))
     if not live or live[0][0] is not floor:
         return rows
+    # Every engine was imported into this one process, PyTorch alone with some 150,000
+    # objects the cyclic collector would rescan on each full collection of whichever engine
+    # runs. Freeze what exists now (imports, models, data) so each engine's collections see
+    # only what it makes itself, as in a process that imported that engine alone. Objects
+    # made while timing are collected as usual.
+    gc.collect()
+    gc.freeze()
+    try:
+        timed = time_rounds(workload, live, floor, repeats, min_time, log)
+    finally:
+        gc.unfreeze()
+    for engine, row, _ in live:
+        t, q = timed[id(engine)]
+        row.median, row.low, row.high = statistics.median(t), min(t), max(t)
+        row.ratio, row.ratio_low, row.ratio_high = statistics.median(q), min(q), max(q)
+        row.samples = len(t)
+    return rows
+
+
+def time_rounds(workload: str, live: list, floor: Engine, repeats: int, min_time: float,
+                log: Callable[[str], None]) -> dict[int, tuple[list[float], list[float]]]:
+    """Per engine: the per-unit time of each round, and its ratio to the floor's."""
     loops = {id(engine): calibrate(runner.run, min_time) for engine, _, runner in live}
     times: dict[int, list[float]] = {id(engine): [] for engine, _, _ in live}
     ratios: dict[int, list[float]] = {id(engine): [] for engine, _, _ in live}
@@ -178,13 +201,7 @@ def measure(
         for engine, _, _ in live:
             ratios[id(engine)].append(this_round[id(engine)] / this_round[id(floor)])
         log(f"  {workload}: round {r + 1}/{repeats}")
-    for engine, row, _ in live:
-        t = times[id(engine)]
-        q = ratios[id(engine)]
-        row.median, row.low, row.high = statistics.median(t), min(t), max(t)
-        row.ratio, row.ratio_low, row.ratio_high = statistics.median(q), min(q), max(q)
-        row.samples = len(t)
-    return rows
+    return {key: (times[key], ratios[key]) for key in times}
 
 
 def format_time(seconds: float) -> str:
@@ -229,3 +246,47 @@ def mark(row: Row) -> str:
     if row.met is None:
         return ""
     return " met" if row.met else " **not met**"
+
+
+SUMMARY_COLUMNS = (
+    ("floor", lambda row: row.role == "floor"),
+    ("autograd_lite", lambda row: row.engine == "autograd_lite"),
+    ("PyTorch", lambda row: row.engine.startswith("PyTorch")),
+    ("HIPS autograd", lambda row: row.engine.startswith("HIPS")),
+    ("micrograd", lambda row: row.engine.startswith("micrograd")),
+)
+
+
+def summary_cell(row: Row | None) -> str:
+    if row is None:
+        return "—"
+    if row.status != "ok":
+        return "skipped" if row.status.startswith("skipped") else row.status.split(":")[0]
+    if "memory" in row.extra:
+        mem = row.extra["memory"]
+        cell = f"{mem['peak_mb']:.1f} MB, {mem['growth_mb']:+.1f} MB"
+        return cell if row.role == "floor" else f"{row.ratio:.2f}x ({cell})"
+    if row.role == "floor":
+        return f"{format_time(row.median)} / {row.unit}"
+    return f"{row.ratio:.2f}x ({format_time(row.median)})"
+
+
+def format_summary(rows: list[Row]) -> str:
+    """One line per workload, one column per engine: ratios to the floor (and the median).
+
+    M1 cells give the peak memory above import and the growth between the two marks.
+    """
+    names = list(dict.fromkeys(row.workload for row in rows))
+    head = " | ".join(label for label, _ in SUMMARY_COLUMNS)
+    lines = [f"| workload | {head} | target (autograd_lite) |",
+             "|---" * (len(SUMMARY_COLUMNS) + 2) + "|"]
+    for name in names:
+        mine = [r for r in rows if r.workload == name]
+        cells = []
+        for _, pick in SUMMARY_COLUMNS:
+            match = [r for r in mine if pick(r)]
+            cells.append(summary_cell(match[0] if match else None))
+        ours = [r for r in mine if r.engine == "autograd_lite"]
+        target = f"{ours[0].target}{mark(ours[0])}" if ours and ours[0].target else ""
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {target} |")
+    return "\n".join(lines)

@@ -56,10 +56,10 @@ def peak_mb() -> float:
 
 
 def child(kind: str, steps: int, early: int, quick: bool) -> dict:
+    import numpy as np
+
     from benchmarks import peers
     from benchmarks.workloads import make_mlp_runner, mlp_spec
-
-    import numpy as np
 
     if kind == "ours":
         import autograd_lite  # noqa: F401
@@ -90,7 +90,8 @@ def run_child(kind: str, steps: int, early: int, quick: bool) -> dict:
     command = [sys.executable, "-m", "benchmarks.memory", kind, "--steps", str(steps),
                "--early", str(early)] + (["--quick"] if quick else [])
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
+                          check=False)
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["failed"])[-1]
         return {"error": last[:160]}

@@ -21,21 +21,21 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
              "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS"):
     os.environ[_var] = "1"
 
-import argparse  # noqa: E402
-import dataclasses  # noqa: E402
-import json  # noqa: E402
-import math  # noqa: E402
-import platform  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
+import argparse
+import dataclasses
+import json
+import math
+import platform
+import sys
+import time
+from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 
-from benchmarks import memory, peers, workloads  # noqa: E402
-from benchmarks.harness import Row, format_rows, measure  # noqa: E402
+from benchmarks import memory, peers, workloads
+from benchmarks.harness import Row, format_rows, format_summary, measure
 
 ALL = ("T1", "T2-float64", "T2-float32", "O1", "S1", "S2", "M1")
 OURS = workloads.OURS
@@ -103,7 +103,7 @@ def run_workloads(names: list[str], repeats: int, min_time: float, quick: bool,
             rows += measure("S1", workloads.s1_engines(quick), "epoch", repeats, min_time,
                             1e-7, 1e-10, log)
         elif name == "S2":
-            for links in depths:
+            for links in depths:  # per op; each depth is its own group with its own floor
                 rows += measure(f"S2 {links:,} deep", workloads.s2_engines(links, peer_max_depth),
                                 "op", repeats, min_time, 1e-9, 1e-12, log)
         elif name == "M1":
@@ -198,6 +198,8 @@ def main(argv: list[str] | None = None) -> list[Row]:
     print(f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after; "
           f"{args.repeats} rounds; {info['seconds']} s\n")
     print(format_rows(rows))
+    print("\nSummary (ratios to the floor, medians in parentheses):\n")
+    print(format_summary(rows))
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"machine": info, "rows": [dataclasses.asdict(r) for r in rows]}, f,

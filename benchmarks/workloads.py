@@ -13,6 +13,7 @@ without tanh, runs the nearest variant and says so in its note).
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +21,11 @@ import numpy as np
 
 from . import peers
 from .floors import (
-    NumpyMLP, PythonScalarMLP, numpy_relu_chain, python_relu_chain, python_tanh_chain,
+    NumpyMLP,
+    PythonScalarMLP,
+    numpy_relu_chain,
+    python_relu_chain,
+    python_tanh_chain,
 )
 from .harness import Engine
 
@@ -393,7 +398,7 @@ def s1_data(quick: bool = False, seed: int = 0):
     ys = [2.0 * float(v) - 1.0 for v in y]
     rng = np.random.default_rng(seed)
     layers = []
-    for nin, nout in zip(sizes[:-1], sizes[1:]):
+    for nin, nout in itertools.pairwise(sizes):
         k = 1.0 / np.sqrt(nin)
         layers.append([([float(v) for v in rng.uniform(-k, k, nin)], float(rng.uniform(-k, k)))
                        for _ in range(nout)])

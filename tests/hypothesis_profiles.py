@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, settings
 SLOW_CHECKS = [HealthCheck.too_slow, HealthCheck.data_too_large]
 
 settings.register_profile(
-    "ci", max_examples=12, deadline=None, derandomize=True, print_blob=True,
+    "ci", max_examples=20, deadline=None, derandomize=True, print_blob=True,
     suppress_health_check=SLOW_CHECKS,
 )
 settings.register_profile(

@@ -15,7 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks import floors, run, workloads  # noqa: E402
+from benchmarks import floors, run, workloads
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +59,6 @@ def test_the_table_lists_every_row(rows):
 
 def test_floors_match_finite_differences():
     """The hand-derived NumPy MLP gradient is right (checked on one weight)."""
-    import numpy as np
 
     spec = workloads.mlp_spec("T2-float64", quick=True)
     params, x, target = workloads.mlp_data(spec)

@@ -98,10 +98,8 @@ def accumulate_grad(node: Node, grad: Any, owned: bool = False) -> None:
     """
     prev = node.grad
     if prev is None:
-        if isinstance(grad, Node):
-            node.grad = grad
-        elif owned and grad.dtype == node._data.dtype:
-            node.grad = grad
+        if isinstance(grad, Node) or (owned and grad.dtype == node._data.dtype):
+            node.grad = grad  # a graph node (create_graph), or an array nothing else holds
         else:
             node.grad = np.array(grad, dtype=node._data.dtype)
     elif isinstance(prev, np.ndarray) and not isinstance(grad, Node):
@@ -180,12 +178,11 @@ def check_versions(node: Node, op: Op) -> None:
     versions = op.versions
     parents = node.parents
     if node._version == versions[0]:  # the usual case, checked without building anything
-        if len(parents) == 1:
-            if parents[0]._version == versions[1]:
-                return
-        elif len(parents) == 2:
-            if parents[0]._version == versions[1] and parents[1]._version == versions[2]:
-                return
+        if len(parents) == 1 and parents[0]._version == versions[1]:
+            return
+        if len(parents) == 2 and parents[0]._version == versions[1] and \
+                parents[1]._version == versions[2]:
+            return
     for tensor, version in zip((node, *parents), versions):
         if tensor._version != version:
             name = f"'{tensor.label}'" if tensor.label else f"id {tensor.id}"
@@ -278,6 +275,19 @@ def unbroadcast(parents: tuple[Node, ...], input_grads: tuple, op: str) -> tuple
     return tuple(fixed)
 
 
+def check_graph_usable(order: list[Node]) -> None:
+    """Refuse, before any gradient moves, a graph that backward could not finish (buffers
+    freed by an earlier backward, saved data changed in place), so a failed backward leaves
+    every `.grad` as it was."""
+    for node in order:
+        op = node._op
+        if op is not None:
+            if op.freed:
+                raise freed_graph_error(node, op)
+            if op.versions is not None:
+                check_versions(node, op)
+
+
 def iterate_backward(
     root: Node, grad: Any, retain_graph: bool = False, create_graph: bool = False
 ) -> Iterator[tuple[Node, Any, tuple]]:
@@ -289,6 +299,7 @@ def iterate_backward(
     node's gradient exactly twice (no double counting through intermediates).
     """
     order = topological_order(root)
+    check_graph_usable(order)
     # Keyed by the node itself: nodes hash by identity, which is cheaper than calling id().
     pending = {root: grad}
     free = not retain_graph

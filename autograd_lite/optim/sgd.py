@@ -13,7 +13,7 @@ __all__ = ["SGD"]
 
 #: Elements per slice in `subtract_scaled`: small enough to stay in the CPU cache, large
 #: enough that the two calls per slice cost nothing next to the arithmetic.
-CHUNK = 1 << 14
+CHUNK = 1 << 16
 
 
 def subtract_scaled(data: np.ndarray, lr: float, step: np.ndarray) -> None:

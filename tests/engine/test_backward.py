@@ -300,3 +300,25 @@ def test_non_float_tensor_requiring_grad_is_a_type_error():
 def test_backward_on_tensor_without_grad_raises():
     with pytest.raises(RuntimeError, match="does not require grad"):
         Tensor([1.0]).sum().backward()
+
+
+def test_a_failed_backward_changes_no_gradient():
+    x = Tensor([0.1, 0.2], requires_grad=True)
+    a = Tensor([1.0, 1.0], requires_grad=True)
+    h = x.exp()
+    h.sum().backward()  # frees h's buffers
+    x_before = x.grad.copy()
+    with pytest.raises(RuntimeError, match="retain_graph=True"):
+        (h.sum() + (a * 3.0).sum()).backward()
+    assert a.grad is None
+    np.testing.assert_array_equal(x.grad, x_before)
+
+
+def test_a_backward_refused_for_an_in_place_change_changes_no_gradient():
+    w = Tensor([1.0, 2.0], requires_grad=True, label="w")
+    b = Tensor([1.0, 1.0], requires_grad=True)
+    loss = (b * 2.0).sum() + (w * w).sum()
+    w.data[0] = 3.0
+    with pytest.raises(RuntimeError, match="'w'"):
+        loss.backward()
+    assert b.grad is None and w.grad is None

@@ -139,3 +139,34 @@ def test_hessian_vector_product_matches_differences(name, data):
     for i, (h, u, d) in enumerate(zip(analytic, up, down)):
         np.testing.assert_allclose(h, (u - d) / (2 * eps), rtol=1e-5, atol=1e-5,
                                    err_msg=f"{call}, input {i}")
+
+
+@pytest.mark.parametrize("name", OPS)
+@given(data=st.data())
+def test_gradients_are_fresh_arrays_and_fan_out_adds_up(name, data):
+    """A leaf's .grad never shares memory with another gradient, an input or the seed the
+    caller passed (writing into one must not change another), and using the op's output
+    twice doubles every gradient."""
+    call = draw_call(data, name)
+    arrays = data.draw(input_arrays(call), label="inputs")
+    weights = weights_for(data, call, arrays)
+
+    tensors = [Tensor(a, requires_grad=True) for a in arrays]
+    seed = weights.copy()
+    call.fn(*tensors).backward(seed)
+    grads = [t.grad for t in tensors if t.grad is not None]
+    kept = [g.copy() for g in grads]
+    others = [seed, *arrays]
+    for i, g in enumerate(grads):
+        assert g.flags.writeable
+        assert not any(np.shares_memory(g, o) for o in others), f"{call}: grad {i} aliases"
+        assert not any(np.shares_memory(g, h) for h in grads[i + 1:]), f"{call}: grad {i}"
+    for t in tensors:
+        t.grad = None
+
+    out = call.fn(*tensors)
+    (out * weights + out * weights).sum().backward()
+    doubled = [t.grad for t in tensors if t.grad is not None]
+    assert len(doubled) == len(kept)
+    for i, (d, s) in enumerate(zip(doubled, kept)):
+        np.testing.assert_allclose(d, 2 * s, rtol=1e-12, atol=1e-12, err_msg=f"{call}, {i}")
