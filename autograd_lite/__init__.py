@@ -4,18 +4,46 @@
 `.backward()` applies the chain rule as vector-Jacobian products, one named rule per op.
 """
 
-from . import ops  # noqa: F401  (registers the built-in ops)
-from . import datasets, nn, optim
+from . import (
+    datasets,
+    nn,
+    ops,  # noqa: F401  (registers the built-in ops)
+    optim,
+)
 from .debug import backward_steps, detect_anomaly
 from .engine.errors import ShapeError
 from .engine.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .engine.op import CUSTOM_OPS, SCALAR_OPS, TENSOR_OPS
-from .functions import (
-    abs, broadcast_to, clip, concatenate, cos, exp, log, log_softmax, logsumexp, matmul, max,
-    maximum, mean, min, minimum, relu, reshape, sigmoid, sin, softmax, sqrt, stack, sum,
-    swapaxes, tanh, transpose, where,
-)
 from .function import Function
+from .functions import (
+    abs,
+    broadcast_to,
+    clip,
+    concatenate,
+    cos,
+    exp,
+    log,
+    log_softmax,
+    logsumexp,
+    matmul,
+    max,
+    maximum,
+    mean,
+    min,
+    minimum,
+    relu,
+    reshape,
+    sigmoid,
+    sin,
+    softmax,
+    sqrt,
+    stack,
+    sum,
+    swapaxes,
+    tanh,
+    transpose,
+    where,
+)
 from .gradient_check import GradcheckError, gradcheck, numerical_grad
 from .random import manual_seed
 from .tensor import Tensor

@@ -7,8 +7,8 @@ inputs on the new tensor. `backward()` hands the graph to the shared engine.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any, Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -21,7 +21,19 @@ from .engine.node import Node, next_id
 from .engine.op import Op
 from .ops.arithmetic import Add, Div, Mul, Neg, Pow, Sub
 from .ops.elementwise import (
-    Abs, Clip, Cos, Exp, Log, Maximum, Minimum, Relu, Sigmoid, Sin, Sqrt, Tanh, Where,
+    Abs,
+    Clip,
+    Cos,
+    Exp,
+    Log,
+    Maximum,
+    Minimum,
+    Relu,
+    Sigmoid,
+    Sin,
+    Sqrt,
+    Tanh,
+    Where,
 )
 from .ops.linalg import MatMul
 from .ops.reductions import LogSoftmax, LogSumExp, Max, Mean, Min, Softmax, Sum

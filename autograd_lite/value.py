@@ -11,8 +11,17 @@ from .engine.grad_mode import _GradMode
 from .engine.node import Node, next_id
 from .engine.op import Op
 from .ops.scalar import (
-    ScalarAdd, ScalarDiv, ScalarExp, ScalarLog, ScalarMul, ScalarNeg, ScalarPow, ScalarRelu,
-    ScalarSigmoid, ScalarSub, ScalarTanh,
+    ScalarAdd,
+    ScalarDiv,
+    ScalarExp,
+    ScalarLog,
+    ScalarMul,
+    ScalarNeg,
+    ScalarPow,
+    ScalarRelu,
+    ScalarSigmoid,
+    ScalarSub,
+    ScalarTanh,
 )
 
 _new = object.__new__

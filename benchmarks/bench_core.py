@@ -90,7 +90,7 @@ def main() -> None:
         med, lo, hi = timed(lambda: torch_tensor_chain(torch, n_ops), args.repeats)
         rows.append(("  PyTorch, same chain", med, lo, hi, n_ops))
 
-    print(f"| workload | median | min .. max | per op |")
+    print("| workload | median | min .. max | per op |")
     print("|---|---|---|---|")
     for name, med, lo, hi, count in rows:
         print(f"| {name} | {med * 1e3:.1f} ms | {lo * 1e3:.1f} .. {hi * 1e3:.1f} ms "

@@ -9,7 +9,8 @@ node, so a graph has no reference cycles and is freed as soon as its root is dro
 from __future__ import annotations
 
 import itertools
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 _ids = itertools.count()
 

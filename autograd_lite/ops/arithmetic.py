@@ -6,7 +6,8 @@ input's shape (see `engine.backward.sum_to_shape`).
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 

@@ -121,10 +121,9 @@ def describe_index(index: Any) -> str:
     parts = []
     for item in items:
         if isinstance(item, slice):
-            parts.append(
-                f"{'' if item.start is None else item.start}:{'' if item.stop is None else item.stop}"
-                + ("" if item.step is None else f":{item.step}")
-            )
+            start = "" if item.start is None else item.start
+            stop = "" if item.stop is None else item.stop
+            parts.append(f"{start}:{stop}" + ("" if item.step is None else f":{item.step}"))
         elif item is Ellipsis:
             parts.append("...")
         elif item is None:
@@ -175,7 +174,10 @@ class GetItem(TensorOp):
 
 @register
 class ScatterAdd(TensorOp):
-    """out = zeros(shape) with x added at index (the adjoint of indexing).   grad_x = grad_out[index]."""
+    """out = zeros(shape) with x added at index (the adjoint of indexing).
+
+    grad_x = grad_out[index].
+    """
 
     __slots__ = ("index", "shape")
     name = "scatter_add"

@@ -7,7 +7,8 @@ from .test_scalar_ops import SCALAR_CASES
 
 
 def builtin(table):
-    return {name: cls for name, cls in table.items() if cls.__module__.startswith("autograd_lite.ops")}
+    return {name: cls for name, cls in table.items()
+            if cls.__module__.startswith("autograd_lite.ops")}
 
 
 def test_every_tensor_op_has_gradient_cases():
@@ -28,7 +29,7 @@ def test_every_op_is_documented():
             assert cls.name == name
             assert cls.rule, f"{cls.__name__} has no derivative rule for the docs table"
             assert cls.__doc__ and "grad" in cls.__doc__, f"{cls.__name__} docstring"
-            assert callable(getattr(cls, "forward")) and callable(getattr(cls, "vjp"))
+            assert callable(cls.forward) and callable(cls.vjp)
 
 
 def test_op_names_are_lower_case_and_classes_named_after_the_math():

@@ -39,7 +39,8 @@ def numeric(fn, values, i, eps=1e-6):
     return (fn(*map(Value, up)).data - fn(*map(Value, down)).data) / (2 * eps)
 
 
-@pytest.mark.parametrize("op, fn, values", SCALAR_CASES, ids=lambda x: x if isinstance(x, str) else "")
+@pytest.mark.parametrize("op, fn, values", SCALAR_CASES,
+                         ids=lambda x: x if isinstance(x, str) else "")
 def test_scalar_op_gradients(op, fn, values):
     inputs = [Value(v) for v in values]
     out = fn(*inputs)

@@ -92,7 +92,8 @@ def test_matmul_follows_numpy_matmul(xs, ys):
 def test_indexing_matches_numpy(index):
     a = np.arange(12.0).reshape(3, 4)
     t = Tensor(a, requires_grad=True)
-    np.testing.assert_array_equal(t[index].data, a[index if not isinstance(index, list) else tuple(index)])
+    numpy_index = tuple(index) if isinstance(index, list) else index
+    np.testing.assert_array_equal(t[index].data, a[numpy_index])
 
 
 def test_repeated_indices_add_up():
