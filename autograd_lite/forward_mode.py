@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from .engine.backward import check_versions, freed_graph_error, lift_saved, topological_order
+from .engine.backward import check_usable, lift_saved, topological_order
 from .engine.grad_mode import set_grad_enabled
 from .engine.node import Node
 from .engine.op import Op
@@ -43,10 +43,7 @@ def forward_step(node: Node, op: Op, tangents: list[Any], create_graph: bool) ->
     The result always has the node's own shape: a rule may return it in a smaller shape that
     broadcasts (say `Add` with one input's tangent missing), and it is broadcast here, once.
     """
-    if op.freed:
-        raise freed_graph_error(node, op)
-    if op.versions is not None:
-        check_versions(node, op)
+    check_usable(node, op)
     if create_graph:
         tangent = jvp_on_graph(node, op, tangents)
     else:

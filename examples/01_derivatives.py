@@ -13,6 +13,7 @@ import math
 from pathlib import Path
 
 import numpy as np
+from _plotting import pyplot
 
 import autograd_lite as ag
 from autograd_lite import Value
@@ -99,13 +100,8 @@ def differentiation_rules() -> None:
 
 
 def save_plot(out: Path, grid: np.ndarray, autodiff: np.ndarray, rate: np.ndarray) -> None:
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("(matplotlib is not installed: no plot)")
+    plt = pyplot()
+    if plt is None:
         return
     fig, ax = plt.subplots(figsize=(6, 4))
     ax.plot(grid, f_cubic(grid), color="0.6", label="f(x) = x^3 - 2x^2 + 1")

@@ -12,6 +12,7 @@ import argparse
 from pathlib import Path
 
 import numpy as np
+from _plotting import pyplot
 
 import autograd_lite as ag
 
@@ -57,13 +58,8 @@ def main() -> None:
 
 
 def save_plot(out: Path) -> None:
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("(matplotlib is not installed: no plot)")
+    plt = pyplot()
+    if plt is None:
         return
     x, area = running_sum(0.1)
     fig, ax = plt.subplots(figsize=(6, 4))

@@ -12,6 +12,7 @@ import argparse
 from pathlib import Path
 
 import numpy as np
+from _plotting import pyplot
 
 import autograd_lite as ag
 
@@ -62,13 +63,8 @@ def main() -> None:
 
 
 def save_plot(out: Path) -> None:
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("(matplotlib is not installed: no plot)")
+    plt = pyplot()
+    if plt is None:
         return
     xs, ys = np.meshgrid(np.linspace(-2, 2, 15), np.linspace(-2, 2, 15))
     # f acts elementwise, so the gradient of sum(f) holds the gradient at every grid point.

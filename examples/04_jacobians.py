@@ -12,6 +12,7 @@ import argparse
 from pathlib import Path
 
 import numpy as np
+from _plotting import pyplot
 
 import autograd_lite as ag
 
@@ -62,13 +63,8 @@ def main() -> None:
 
 def save_plot(out: Path, point: np.ndarray) -> None:
     """A small circle around the point, mapped by (2xy, x^2 y) and by its Jacobian."""
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("(matplotlib is not installed: no plot)")
+    plt = pyplot()
+    if plt is None:
         return
     jac = ag.jacobian(pq)(point)
     centre = pq(ag.Tensor(point)).numpy()

@@ -13,6 +13,7 @@ import argparse
 from pathlib import Path
 
 import numpy as np
+from _plotting import pyplot
 
 import autograd_lite as ag
 from autograd_lite import Tensor, nn, optim
@@ -103,13 +104,8 @@ def main() -> None:
 
 
 def save_plot(out: Path, model: nn.MLP, X: np.ndarray, y: np.ndarray) -> None:
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("(matplotlib is not installed: no plot)")
+    plt = pyplot()
+    if plt is None:
         return
     xs, ys = np.meshgrid(np.linspace(-1.5, 2.5, 200), np.linspace(-1.0, 1.5, 150))
     with ag.no_grad():

@@ -13,6 +13,7 @@ import argparse
 from pathlib import Path
 
 import numpy as np
+from _plotting import pyplot
 
 import autograd_lite as ag
 from autograd_lite import Tensor, Value
@@ -80,13 +81,8 @@ def main() -> None:
 
 def save_plot(out: Path, spend: np.ndarray, revenue: np.ndarray, slope: float,
               intercept: float) -> None:
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("(matplotlib is not installed: no plot)")
+    plt = pyplot()
+    if plt is None:
         return
     fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.5))
     a_grid = np.linspace(-1, 5, 200)

@@ -13,6 +13,7 @@ import argparse
 from pathlib import Path
 
 import numpy as np
+from _plotting import pyplot
 
 import autograd_lite as ag
 
@@ -53,13 +54,8 @@ def main() -> None:
 
 
 def save_plot(out: Path, iterates: list[float]) -> None:
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print("(matplotlib is not installed: no plot)")
+    plt = pyplot()
+    if plt is None:
         return
     grid = np.linspace(1.9, 2.25, 200)
     slope = ag.grad(f)

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
+EXAMPLES = sorted(p for p in (ROOT / "examples").glob("*.py") if not p.name.startswith("_"))
 HAVE_MATPLOTLIB = importlib.util.find_spec("matplotlib") is not None
 TIME_BOUND = 30.0  # seconds; each example takes about one on a laptop
 

@@ -230,10 +230,7 @@ def backward_step(node: Node, op: Op, grad_out: Any, create_graph: bool) -> tupl
     Broadcasting is undone here, once for every op: each gradient comes back in its parent's
     shape. `None` marks a parent that gets no gradient.
     """
-    if op.freed:
-        raise freed_graph_error(node, op)
-    if op.versions is not None:
-        check_versions(node, op)
+    check_usable(node, op)  # again here: a stepping user may write into .data between steps
     if create_graph:
         input_grads = vjp_on_graph(node, op, grad_out)
     else:
@@ -282,10 +279,15 @@ def check_graph_usable(order: list[Node]) -> None:
     for node in order:
         op = node._op
         if op is not None:
-            if op.freed:
-                raise freed_graph_error(node, op)
-            if op.versions is not None:
-                check_versions(node, op)
+            check_usable(node, op)
+
+
+def check_usable(node: Node, op: Op) -> None:
+    """Raise if `op` was freed by an earlier backward or its saved data changed in place."""
+    if op.freed:
+        raise freed_graph_error(node, op)
+    if op.versions is not None:
+        check_versions(node, op)
 
 
 def iterate_backward(
