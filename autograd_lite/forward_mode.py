@@ -16,8 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from .engine.backward import check_usable, lift_saved, topological_order
-from .engine.grad_mode import set_grad_enabled
+from .engine.backward import check_usable, saved_on_graph, topological_order
 from .engine.node import Node
 from .engine.op import Op
 from .ops.generic import broadcast_to
@@ -25,16 +24,8 @@ from .ops.generic import broadcast_to
 
 def jvp_on_graph(node: Node, op: Op, tangents: list[Any]) -> Any:
     """Run `op.jvp` on graph nodes instead of saved arrays, so the tangent is differentiable."""
-    names = op.saved
-    originals = [getattr(op, name) for name in names]
-    try:
-        for name, value in zip(names, originals):
-            setattr(op, name, lift_saved(value, node, node.parents))
-        with set_grad_enabled(True):
-            return op.jvp(*tangents)
-    finally:
-        for name, value in zip(names, originals):
-            setattr(op, name, value)
+    with saved_on_graph(node, op):
+        return op.jvp(*tangents)
 
 
 def forward_step(node: Node, op: Op, tangents: list[Any], create_graph: bool) -> Any:

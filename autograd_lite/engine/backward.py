@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 from collections import deque
 from collections.abc import Iterator
+from contextlib import contextmanager
 from sys import getrefcount
 from typing import Any
 
@@ -210,18 +211,26 @@ def lift_saved(value: Any, node: Node, parents: tuple[Node, ...]) -> Any:
     return value
 
 
-def vjp_on_graph(node: Node, op: Op, grad_out: Any) -> Any:
-    """Run `op.vjp` on graph nodes instead of arrays, so the gradients are differentiable."""
+@contextmanager
+def saved_on_graph(node: Node, op: Op) -> Iterator[None]:
+    """Inside the block, the op's saved arrays are the graph nodes they came from (see
+    `lift_saved`) and grad mode is on, so a rule run there records a differentiable graph."""
     names = op.saved
     originals = [getattr(op, name) for name in names]
     try:
         for name, value in zip(names, originals):
             setattr(op, name, lift_saved(value, node, node.parents))
         with set_grad_enabled(True):
-            return op.vjp(grad_out)
+            yield
     finally:
         for name, value in zip(names, originals):
             setattr(op, name, value)
+
+
+def vjp_on_graph(node: Node, op: Op, grad_out: Any) -> Any:
+    """Run `op.vjp` on graph nodes instead of arrays, so the gradients are differentiable."""
+    with saved_on_graph(node, op):
+        return op.vjp(grad_out)
 
 
 def backward_step(node: Node, op: Op, grad_out: Any, create_graph: bool) -> tuple:
