@@ -22,6 +22,7 @@ from .functions import (
     concatenate,
     cos,
     exp,
+    linear,
     log,
     log_softmax,
     logsumexp,
@@ -55,7 +56,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "SCALAR_OPS", "ShapeError", "TENSOR_OPS", "Tensor", "Value", "abs", "broadcast_to", "clip",
-    "concatenate", "cos", "enable_grad", "exp", "is_grad_enabled", "log", "log_softmax",
+    "concatenate", "cos", "enable_grad", "exp", "is_grad_enabled", "linear", "log", "log_softmax",
     "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum", "no_grad", "relu",
     "reshape", "set_grad_enabled", "sigmoid", "sin", "softmax", "sqrt", "stack", "sum",
     "swapaxes", "tanh", "transpose", "where",

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .tensor import Tensor, as_tensor, concatenate, stack, where
+from .ops.linalg import Linear
+from .tensor import Tensor, apply_binary, as_tensor, concatenate, new_tensor, stack, where
 
 
 def exp(x: Any) -> Tensor:
@@ -133,9 +134,26 @@ def matmul(x: Any, y: Any) -> Tensor:
     return as_tensor(x) @ y
 
 
+def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
+    """`x @ weight.T + bias` as one `linear` node (what `nn.Linear` computes).
+
+    Shapes: x `(..., in_features)`, weight `(out_features, in_features)`, bias
+    `(out_features,)` or None -> `(..., out_features)`. The values and gradients are those of
+    the three-op expression; the graph has one node instead of `transpose`, `matmul` and
+    `add`, which makes a training step cheaper. Raises `ShapeError` for mismatched shapes.
+    """
+    x = x if type(x) is Tensor else as_tensor(x)
+    weight = weight if type(weight) is Tensor else as_tensor(weight)
+    if bias is None:
+        return apply_binary(Linear(), x, weight)
+    bias = bias if type(bias) is Tensor else as_tensor(bias)
+    op = Linear()
+    return new_tensor(op.forward(x._data, weight._data, bias._data), op, (x, weight, bias))
+
+
 __all__ = [
     "abs", "broadcast_to", "clip", "concatenate", "cos", "exp", "log", "log_softmax",
-    "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum", "relu", "reshape",
+    "linear", "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum", "relu", "reshape",
     "sigmoid", "sin", "softmax", "sqrt", "stack", "sum", "swapaxes", "tanh", "transpose",
     "where",
 ]

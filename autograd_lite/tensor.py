@@ -74,6 +74,12 @@ def new_tensor(data: np.ndarray, op: Op | None, parents: tuple[Tensor, ...]) -> 
             needs = ONE_NEEDS_GRAD
             recorded = parents[0].requires_grad
             versions = (0, parents[0]._version) if recorded and op.saved else None
+        elif len(parents) == 3:  # a layer's (x, weight, bias)
+            x, y, z = parents
+            needs = (x.requires_grad, y.requires_grad, z.requires_grad)
+            recorded = True in needs
+            versions = (0, x._version, y._version, z._version) if recorded and op.saved \
+                else None
         else:
             needs = tuple([p.requires_grad for p in parents])
             recorded = True in needs

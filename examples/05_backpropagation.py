@@ -75,12 +75,12 @@ def linear_layers_send_back_wt(model: nn.MLP, point: np.ndarray) -> None:
     logit = model(x).sum()
     weights = [layer.weight.numpy() for layer in reversed(model.layers)]  # backward order
     for step in ag.backward_steps(logit):
-        if step.op != "matmul":
+        if step.op != "linear":
             continue
         W = weights.pop(0)
-        J = step.local_jacobian(0)  # d(x @ W.T) / dx, shape (out, in)
+        J = step.local_jacobian(0)  # d(x @ W.T + b) / dx, shape (out, in)
         sent = step.input_grads[0]
-        print(f"  step {step.index:2d} matmul: local Jacobian {J.shape} equals W: "
+        print(f"  step {step.index:2d} linear: local Jacobian {J.shape} equals W: "
               f"{np.array_equal(J, W)};  gradient sent back equals W^T grad_out: "
               f"{np.allclose(sent, W.T @ step.grad_out, rtol=0, atol=1e-12)}")
     print(f"  d(logit)/dx at {point} = {x.grad}")

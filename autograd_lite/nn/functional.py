@@ -15,10 +15,12 @@ import numpy as np
 import autograd_lite as ag
 
 from ..engine.errors import ShapeError
-from ..tensor import Tensor
+from ..functions import linear  # noqa: F401  (nn.functional.linear, as in PyTorch)
+from ..ops.losses import CrossEntropy, MSELoss
+from ..tensor import Tensor, apply_binary, apply_unary, constant
 from .activations import as_tensor
 
-__all__ = ["binary_cross_entropy_with_logits", "cross_entropy", "hinge_loss", "mse_loss"]
+__all__ = ["binary_cross_entropy_with_logits", "cross_entropy", "hinge_loss", "linear", "mse_loss"]
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -27,14 +29,16 @@ def mse_loss(pred: Any, target: Any, reduction: str = "mean") -> Tensor:
     """Squared error `(pred - target) ** 2`, reduced.
 
     `pred` and `target` must have the same shape (no silent broadcasting of `(n, 1)` against
-    `(n,)`); `target` may be a Tensor (then it is differentiated too) or plain data.
+    `(n,)`); `target` may be a Tensor (then it is differentiated too) or plain data (taken in
+    `pred`'s dtype). Recorded as one `mse_loss` node.
     """
     _check_reduction(reduction, "mse_loss")
     pred = as_tensor(pred)
-    target = target if isinstance(target, Tensor) else _float_array(target, "target", "mse_loss")
+    if not isinstance(target, Tensor):  # plain data: in pred's dtype, so float32 stays float32
+        array = _float_array(target, "target", "mse_loss")
+        target = constant(array.astype(pred.dtype, copy=False) if pred.dtype.kind == "f" else array)
     _check_same_shape(pred, target, "pred", "target", "mse_loss")
-    diff = pred - target
-    return _reduce(diff * diff, reduction)
+    return apply_binary(MSELoss(reduction), pred, target)
 
 
 def binary_cross_entropy_with_logits(logits: Any, targets: Any, reduction: str = "mean") -> Tensor:
@@ -64,8 +68,9 @@ def cross_entropy(logits: Any, labels: Any, reduction: str = "mean") -> Tensor:
     """Softmax cross-entropy `-log softmax(logits)[i, labels[i]]` for integer class labels.
 
     `logits`: shape `(n, C)`; `labels`: integers in `0 .. C-1`, shape `(n,)`. With
-    `reduction="none"` the result has shape `(n,)`. Stable for logits of any size (it uses
-    `log_softmax`).
+    `reduction="none"` the result has shape `(n,)`. Stable for logits of any size (each row is
+    shifted by its maximum before `exp`). Recorded as one `cross_entropy` node whose gradient is
+    `(softmax(logits) - onehot(labels)) / n` (for the mean).
     """
     where = "cross_entropy"
     _check_reduction(reduction, where)
@@ -93,9 +98,8 @@ def cross_entropy(logits: Any, labels: Any, reduction: str = "mean") -> Tensor:
             f"{where}: labels must be in 0 .. {classes - 1} for {classes} classes, "
             f"got {bad[:5].tolist()}{' ...' if bad.size > 5 else ''}"
         )
-    log_probs = ag.log_softmax(logits, axis=1)
-    loss = -log_probs[np.arange(n), labels]
-    return _reduce(loss, reduction)
+    # A copy, so a later write into the caller's labels cannot change the gradient.
+    return apply_unary(CrossEntropy(labels.astype(np.intp), reduction), logits)
 
 
 def hinge_loss(scores: Any, labels: Any, reduction: str = "mean") -> Tensor:

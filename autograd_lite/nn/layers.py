@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ..engine.errors import ShapeError
+from ..functions import linear
 from ..random import get_generator
 from ..tensor import Tensor
 from .activations import as_tensor, check_activation
@@ -27,7 +28,8 @@ def check_size(n: object, name: str, where: str) -> int:
 
 
 class Linear(Module):
-    """An affine map `y = x @ weight.T + bias`, in PyTorch's layout.
+    """An affine map `y = x @ weight.T + bias`, in PyTorch's layout, recorded as one `linear`
+    node (see `autograd_lite.linear`).
 
     - `weight`: shape `(out_features, in_features)`; `bias`: shape `(out_features,)`.
     - Input `x`: shape `(..., in_features)` (a Tensor or anything `numpy.asarray` takes);
@@ -58,8 +60,7 @@ class Linear(Module):
                 f"{self!r}: the input's last dimension must be in_features={self.in_features}, "
                 f"got an input of shape {tuple(x.shape)}"
             )
-        y = x @ self.weight.T
-        return y if self.bias is None else y + self.bias
+        return linear(x, self.weight, self.bias)
 
     def extra_repr(self) -> str:
         return (

@@ -98,7 +98,7 @@ def test_linear_layer_local_jacobian_is_W_and_sends_W_transpose_times_grad_out()
     layer = nn.Linear(3, 2)
     x = Tensor([0.5, -1.0, 2.0], requires_grad=True, label="x")
     loss = (layer(x).tanh() ** 2).sum()
-    (matmul,) = [s for s in backward_steps(loss) if s.op == "matmul" and s.parents[0] is x]
+    (matmul,) = [s for s in backward_steps(loss) if s.op == "linear" and s.parents[0] is x]
     W = layer.weight.data
     J = matmul.local_jacobian(0)
     np.testing.assert_allclose(J, W)
@@ -110,7 +110,7 @@ def test_batched_linear_jacobian_is_block_diagonal_in_W():
     manual_seed(1)
     layer = nn.Linear(3, 2)
     x = Tensor(np.arange(6.0).reshape(2, 3), requires_grad=True)
-    (matmul,) = [s for s in backward_steps(layer(x).sum()) if s.op == "matmul"]
+    (matmul,) = [s for s in backward_steps(layer(x).sum()) if s.op == "linear"]
     J = matmul.local_jacobian(0)
     assert J.shape == (4, 6)
     np.testing.assert_allclose(J, np.kron(np.eye(2), layer.weight.data))

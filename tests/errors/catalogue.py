@@ -144,6 +144,21 @@ def matmul_batches_differ(ctx: Context) -> None:
     Tensor(np.ones((2, 3, 4))) @ Tensor(np.ones((3, 4, 5)))
 
 
+@bad_input("shapes", "Affine map whose input does not fit the weight",
+           "ag.linear(np.ones((2, 5)), np.ones((4, 3)))", ShapeError,
+           r"the input's last dimension must be in_features=3 \(weight has shape \(4, 3\)\)",
+           r"got an input of shape \(2, 5\)")
+def linear_input_mismatch(ctx: Context) -> None:
+    ag.linear(np.ones((2, 5)), Tensor(np.ones((4, 3)), requires_grad=True))
+
+
+@bad_input("shapes", "Affine map with a bias of the wrong length",
+           "ag.linear(x, np.ones((4, 3)), np.ones(3))  # x: (2, 3)", ShapeError,
+           r"bias must have shape \(4,\) \(one per output feature", r"got shape \(3,\)")
+def linear_bias_mismatch(ctx: Context) -> None:
+    ag.linear(np.ones((2, 3)), Tensor(np.ones((4, 3)), requires_grad=True), np.ones(3))
+
+
 @bad_input("shapes", "Reshape to a different number of elements", "x.reshape(4)  # x: (2, 3)",
            ShapeError, r"cannot reshape a tensor of shape \(2, 3\) \(6 elements\) into shape "
            r"\(4,\)", r"number of elements must stay the same")

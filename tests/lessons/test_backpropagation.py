@@ -70,17 +70,17 @@ def test_l5_a_linear_layer_sends_back_w_transpose_times_grad_out(moons_model):
     x = Tensor(X[3], requires_grad=True)
     weights = [layer.weight.numpy().copy() for layer in reversed(model.layers)]
     root = model(x).sum()
-    matmuls = 0
+    linears = 0
     for step in ag.backward_steps(root):
-        if step.op != "matmul":
+        if step.op != "linear":
             continue
-        W = weights[matmuls]
-        matmuls += 1
+        W = weights[linears]
+        linears += 1
         J = step.local_jacobian(0)
-        np.testing.assert_array_equal(J, W)  # d(x @ W.T)/dx = W: (out, in)
+        np.testing.assert_array_equal(J, W)  # d(x @ W.T + b)/dx = W: (out, in)
         np.testing.assert_allclose(step.input_grads[0], W.T @ step.grad_out, rtol=0, atol=1e-12)
         np.testing.assert_allclose(step.input_grads[0], step.grad_out @ J, rtol=0, atol=1e-12)
-    assert matmuls == 3
+    assert linears == 3
     # stepping to the end leaves the same gradient as backward()
     x2 = Tensor(X[3], requires_grad=True)
     model(x2).sum().backward()

@@ -149,3 +149,97 @@ def test_unknown_reduction_lists_valid_ones(loss):
     with pytest.raises(ValueError, match="unknown reduction 'avg'; valid ones are 'mean', 'sum', "
                                          "'none'"):
         loss(np.zeros(2), np.ones(2), reduction="avg")
+
+
+# ----- the fused loss nodes against the expressions they replace ---------------------------
+def composed_cross_entropy(x, labels, reduction):
+    import autograd_lite as ag
+
+    losses = -ag.log_softmax(x, axis=1)[np.arange(x.shape[0]), labels]
+    return losses.mean() if reduction == "mean" else losses.sum() if reduction == "sum" else losses
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_cross_entropy_is_one_node_with_the_composed_gradients(reduction):
+    logits = rng.standard_normal((6, 4))
+    labels = np.array([0, 3, 1, 1, 2, 0])
+    seed = rng.standard_normal(() if reduction != "none" else (6,))
+    x1, x2 = Tensor(logits, requires_grad=True), Tensor(logits, requires_grad=True)
+    fused = F.cross_entropy(x1, labels, reduction=reduction)
+    composed = composed_cross_entropy(x2, labels, reduction)
+    assert fused.op == "cross_entropy" and fused.parents == (x1,)
+    np.testing.assert_allclose(fused.data, composed.data, rtol=1e-13, atol=1e-13)
+    fused.backward(seed)
+    composed.backward(seed)
+    np.testing.assert_allclose(x1.grad, x2.grad, rtol=1e-12, atol=1e-14)
+
+
+def test_cross_entropy_keeps_its_own_copy_of_the_labels():
+    labels = np.array([0, 1, 2])
+    x = Tensor(rng.standard_normal((3, 3)), requires_grad=True)
+    loss = F.cross_entropy(x, labels, reduction="sum")
+    labels[:] = 0  # the caller reuses the array before backward
+    loss.backward()
+    expected = x.grad.copy()
+    x.grad = None
+    F.cross_entropy(x, np.array([0, 1, 2]), reduction="sum").backward()
+    np.testing.assert_array_equal(expected, x.grad)
+
+
+def test_cross_entropy_second_derivative_is_the_softmax_jacobian():
+    import autograd_lite as ag
+
+    logits = rng.standard_normal(3)
+    H = ag.hessian(lambda x: F.cross_entropy(x.reshape((1, 3)), [1]))(logits)
+    p = np.exp(logits) / np.exp(logits).sum()
+    np.testing.assert_allclose(H, np.diag(p) - np.outer(p, p), rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_mse_loss_is_one_node_with_the_composed_gradients(reduction):
+    pred, target = rng.standard_normal((5, 2)), rng.standard_normal((5, 2))
+    p1, t1 = Tensor(pred, requires_grad=True), Tensor(target, requires_grad=True)
+    p2, t2 = Tensor(pred, requires_grad=True), Tensor(target, requires_grad=True)
+    fused = F.mse_loss(p1, t1, reduction=reduction)
+    diff = p2 - t2
+    composed = diff * diff
+    composed = composed.mean() if reduction == "mean" else (
+        composed.sum() if reduction == "sum" else composed)
+    assert fused.op == "mse_loss"
+    np.testing.assert_allclose(fused.data, composed.data, rtol=1e-13)
+    seed = rng.standard_normal(fused.shape)
+    fused.backward(seed)
+    composed.backward(seed)
+    np.testing.assert_allclose(p1.grad, p2.grad, rtol=1e-13)
+    np.testing.assert_allclose(t1.grad, t2.grad, rtol=1e-13)
+
+
+def test_mse_loss_takes_plain_targets_in_the_predictions_dtype():
+    pred = Tensor(np.zeros(3, dtype=np.float32), requires_grad=True)
+    loss = F.mse_loss(pred, [1.0, 2.0, 3.0])
+    loss.backward()
+    assert loss.dtype == np.float32 and pred.grad.dtype == np.float32
+    np.testing.assert_allclose(loss.item(), 14.0 / 3.0, rtol=1e-6)
+    np.testing.assert_allclose(pred.grad, [-2.0 / 3.0, -4.0 / 3.0, -2.0], rtol=1e-6)
+
+
+def test_linear_matches_the_three_op_expression_and_checks_shapes():
+    import autograd_lite as ag
+
+    x, w, b = rng.standard_normal((4, 3)), rng.standard_normal((2, 3)), rng.standard_normal(2)
+    tx, tw, tb = (Tensor(a, requires_grad=True) for a in (x, w, b))
+    out = F.linear(tx, tw, tb)
+    assert out.op == "linear" and out.parents == (tx, tw, tb)
+    np.testing.assert_allclose(out.data, x @ w.T + b, rtol=1e-14)
+    seed = rng.standard_normal((4, 2))
+    out.backward(seed)
+    np.testing.assert_allclose(tx.grad, seed @ w, rtol=1e-13)
+    np.testing.assert_allclose(tw.grad, seed.T @ x, rtol=1e-13)
+    np.testing.assert_allclose(tb.grad, seed.sum(axis=0), rtol=1e-13)
+    assert tw.grad.flags.c_contiguous
+    with pytest.raises(ShapeError, match="in_features=3"):
+        ag.linear(np.ones((4, 2)), w)
+    with pytest.raises(ShapeError, match="weight must be a matrix"):
+        ag.linear(x, np.ones(3))
+    with pytest.raises(ShapeError, match=r"bias must have shape \(2,\)"):
+        ag.linear(x, w, np.ones((4, 2)))

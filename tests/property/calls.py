@@ -503,6 +503,54 @@ def matmul_call(draw: Any) -> OpCall:
     return OpCall("matmul", text, tuple(shapes), fn, np.matmul, lambda t, x, y: t.matmul(x, y))
 
 
+@st.composite
+def linear_call(draw: Any) -> OpCall:
+    """`x @ W.T + b` as one node: x with 1 to 3 axes, with and without the bias."""
+    batch = draw(hnp.array_shapes(min_dims=0, max_dims=2, min_side=1, max_side=MAX_SIDE))
+    n_in, n_out = draw(st.integers(1, MAX_SIDE)), draw(st.integers(1, MAX_SIDE))
+    shapes = [batch + (n_in,), (n_out, n_in)]
+    if draw(st.booleans()):
+        form = draw(st.sampled_from(["ag.linear", "ag.nn.functional.linear"]))
+        function = ag.linear if form == "ag.linear" else ag.nn.functional.linear
+        return OpCall("linear", f"{form}(x, w, b)", (*shapes, (n_out,)), function,
+                      lambda x, w, b: x @ w.T + b,
+                      lambda t, x, w, b: t.nn.functional.linear(x, w, b))
+    return OpCall("linear", "ag.linear(x, w)", tuple(shapes), ag.linear, lambda x, w: x @ w.T,
+                  lambda t, x, w: t.nn.functional.linear(x, w))
+
+
+def reduce_reference(losses: np.ndarray, reduction: str) -> np.ndarray:
+    return losses.mean() if reduction == "mean" else losses.sum() if reduction == "sum" else losses
+
+
+@st.composite
+def mse_loss_call(draw: Any) -> OpCall:
+    shape = draw(SHAPES)
+    reduction = draw(st.sampled_from(["mean", "sum", "none"]))
+    return OpCall("mse_loss", f"mse_loss(p, t, reduction={reduction!r})", (shape, shape),
+                  lambda p, q: ag.nn.functional.mse_loss(p, q, reduction=reduction),
+                  lambda p, q: reduce_reference((p - q) ** 2, reduction),
+                  lambda t, p, q: t.nn.functional.mse_loss(p, q, reduction=reduction))
+
+
+@st.composite
+def cross_entropy_call(draw: Any) -> OpCall:
+    n, classes = draw(st.integers(1, MAX_SIDE)), draw(st.integers(1, MAX_SIDE))
+    labels = np.array(draw(st.lists(st.integers(0, classes - 1), min_size=n, max_size=n)))
+    reduction = draw(st.sampled_from(["mean", "sum", "none"]))
+
+    def reference(x: np.ndarray) -> np.ndarray:
+        losses = -np.log(np_softmax(x, 1))[np.arange(n), labels]
+        return reduce_reference(losses, reduction)
+
+    return OpCall("cross_entropy", f"cross_entropy(x, {labels.tolist()}, reduction={reduction!r})",
+                  ((n, classes),),
+                  lambda x: ag.nn.functional.cross_entropy(x, labels, reduction=reduction),
+                  reference,
+                  lambda t, x: t.nn.functional.cross_entropy(x, t.as_tensor(labels),
+                                                             reduction=reduction))
+
+
 TENSOR_CALLS: dict[str, st.SearchStrategy[OpCall]] = {
     **{name: unary_call(name) for name in UNARY},
     **{name: binary_call(name) for name in BINARY},
@@ -519,6 +567,9 @@ TENSOR_CALLS: dict[str, st.SearchStrategy[OpCall]] = {
     "concatenate": concatenate_call(),
     "stack": stack_call(),
     "matmul": matmul_call(),
+    "linear": linear_call(),
+    "mse_loss": mse_loss_call(),
+    "cross_entropy": cross_entropy_call(),
 }
 TENSOR_CALLS["pow"] = st.one_of(binary_call("pow"), pow_with_a_constant())
 
