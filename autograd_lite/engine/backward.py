@@ -184,6 +184,9 @@ def check_versions(node: Node, op: Op) -> None:
         if len(parents) == 2 and parents[0]._version == versions[1] and \
                 parents[1]._version == versions[2]:
             return
+        if len(parents) == 3 and parents[0]._version == versions[1] and \
+                parents[1]._version == versions[2] and parents[2]._version == versions[3]:
+            return
     for tensor, version in zip((node, *parents), versions):
         if tensor._version != version:
             name = f"'{tensor.label}'" if tensor.label else f"id {tensor.id}"
@@ -233,13 +236,16 @@ def vjp_on_graph(node: Node, op: Op, grad_out: Any) -> Any:
         return op.vjp(grad_out)
 
 
-def backward_step(node: Node, op: Op, grad_out: Any, create_graph: bool) -> tuple:
+def backward_step(node: Node, op: Op, grad_out: Any, create_graph: bool,
+                  check: bool = True) -> tuple:
     """Apply one op's vector-Jacobian product: the gradient sent to each parent of `node`.
 
     Broadcasting is undone here, once for every op: each gradient comes back in its parent's
-    shape. `None` marks a parent that gets no gradient.
+    shape. `None` marks a parent that gets no gradient. `check=False` skips checking that the
+    op is still usable, for a caller that has just checked the whole graph.
     """
-    check_usable(node, op)  # again here: a stepping user may write into .data between steps
+    if check:
+        check_usable(node, op)
     if create_graph:
         input_grads = vjp_on_graph(node, op, grad_out)
     else:
@@ -300,7 +306,8 @@ def check_usable(node: Node, op: Op) -> None:
 
 
 def iterate_backward(
-    root: Node, grad: Any, retain_graph: bool = False, create_graph: bool = False
+    root: Node, grad: Any, retain_graph: bool = False, create_graph: bool = False,
+    recheck: bool = True,
 ) -> Iterator[tuple[Node, Any, tuple]]:
     """The backward loop, one node at a time, in reverse topological order.
 
@@ -308,6 +315,10 @@ def iterate_backward(
     gradients have been passed on. Gradients of one pass live in a dict keyed by node
     identity and are added into `.grad` once per node, so running backward twice adds each
     node's gradient exactly twice (no double counting through intermediates).
+
+    The whole graph is checked before the first step. With `recheck` (for a consumer that
+    runs code between steps, which may write into `.data`) each op is checked again just
+    before its vjp; without it, only after a hook has run.
     """
     order = topological_order(root)
     check_graph_usable(order)
@@ -320,6 +331,7 @@ def iterate_backward(
             continue
         if node._hooks:
             grad_out = run_hooks(node, grad_out)
+            recheck = True  # a hook is user code: it may have written into .data
         if node.keeps_grad:
             previous = node.grad
             if type(previous) is float:  # a Value: plain float arithmetic
@@ -330,7 +342,7 @@ def iterate_backward(
         op = node._op
         if op is None:
             continue
-        input_grads = backward_step(node, op, grad_out, create_graph)
+        input_grads = backward_step(node, op, grad_out, create_graph, recheck)
         if AnomalyMode.enabled:
             check_backward(node, op, input_grads)
         for parent, parent_grad in zip(node.parents, input_grads):
@@ -357,7 +369,7 @@ def run_backward(
         gc.disable()
     try:
         # Drain the loop, keeping none of its steps (a deque of length 0 drops each at once).
-        deque(iterate_backward(root, grad, retain_graph, create_graph), maxlen=0)
+        deque(iterate_backward(root, grad, retain_graph, create_graph, False), maxlen=0)
     finally:
         if collecting:
             gc.enable()

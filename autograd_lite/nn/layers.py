@@ -9,9 +9,9 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ..engine.errors import ShapeError
-from ..functions import linear
+from ..ops.linalg import Linear as LinearOp
 from ..random import get_generator
-from ..tensor import Tensor
+from ..tensor import Tensor, new_tensor
 from .activations import as_tensor, check_activation
 from .module import Module
 
@@ -60,7 +60,10 @@ class Linear(Module):
                 f"{self!r}: the input's last dimension must be in_features={self.in_features}, "
                 f"got an input of shape {tuple(x.shape)}"
             )
-        return linear(x, self.weight, self.bias)
+        op, weight, bias = LinearOp(), self.weight, self.bias  # the op as in `ag.linear`
+        if bias is None:
+            return new_tensor(op.forward(x._data, weight._data), op, (x, weight))
+        return new_tensor(op.forward(x._data, weight._data, bias._data), op, (x, weight, bias))
 
     def extra_repr(self) -> str:
         return (

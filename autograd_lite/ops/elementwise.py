@@ -190,23 +190,28 @@ class Sigmoid(TensorOp):
 class Relu(TensorOp):
     """out = max(x, 0).   grad_x = grad_out where x > 0, else 0 (so relu'(0) = 0)."""
 
-    __slots__ = ("mask",)
+    __slots__ = ("out",)
     name = "relu"
     domain = "away_from_kinks"
-    saved = ("mask",)
+    saved = ("out",)
     smooth = False
     rule = "d relu(x) = [x > 0] dx"
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        positive = x > zero_like(x)
-        self.mask = positive.astype(x.dtype)
-        return x * self.mask
+        self.out = np.maximum(x, zero_like(x))
+        return self.out
 
     def vjp(self, grad_out: Any) -> tuple:
-        return (grad_out * self.mask,)
+        return (grad_out * self.positive(),)
 
     def jvp(self, tangent_x: Any) -> Any:
-        return tangent_x * self.mask
+        return tangent_x * self.positive()
+
+    def positive(self) -> np.ndarray:
+        """[x > 0] as a boolean array, read from the output: out > 0 exactly where x > 0, and
+        not at x = 0, so relu'(0) = 0. (A comparison on a Tensor gives an array too.)"""
+        out = self.out
+        return out > (zero_like(out) if type(out) is np.ndarray else 0.0)
 
 
 def tie_weights(x: np.ndarray, y: np.ndarray, wins: np.ndarray) -> np.ndarray:

@@ -120,7 +120,7 @@ def check_linear_shapes(xs: tuple[int, ...], ws: tuple[int, ...],
 def sum_leading(a: Any) -> Any:
     """`a` summed over every axis but the last (a bias's gradient from a batch of outputs)."""
     if isinstance(a, np.ndarray):
-        return np.add.reduce(a.reshape((-1, a.shape[-1])), axis=0)
+        return np.add.reduce(a if a.ndim == 2 else a.reshape((-1, a.shape[-1])), axis=0)
     return a.reshape((-1, a.shape[-1])).sum(axis=0)
 
 
