@@ -11,6 +11,7 @@ import gc
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
+from operator import attrgetter
 from sys import getrefcount
 from typing import Any
 
@@ -26,43 +27,29 @@ from .op import Op
 def topological_order(root: Node) -> list[Node]:
     """Every node `root` depends on through `requires_grad` edges, parents before children.
 
-    Iterative depth-first search with an explicit stack (no recursion, so a graph a million
-    nodes deep is fine): a node is pushed once to be expanded and once more, under its
-    parents, to be emitted when they are done. Parents are expanded in their stored order, so
-    the order is the same on every run. Nodes are tracked by identity (the default object
-    hash, which Tensor keeps), never by `==` or by their values.
+    A node's parents always exist before the node is made, so creation order is a
+    topological order: a search with an explicit stack (no recursion, so a graph a million
+    nodes deep is fine) collects the nodes, and a sort by their creation number `id` puts them
+    in the order the forward pass made them. The order is the same on every run. Nodes are
+    tracked by identity (the default object hash, which Tensor keeps), never by `==`.
     """
-    order: list[Node] = []
     if not root.requires_grad:
-        return order
-    emit = order.append
-    visited: set[Node] = set()
-    visit = visited.add
-    stack: list[tuple[Node, bool]] = [(root, False)]
+        return []
+    seen = {root}
+    see = seen.add
+    stack = [root]
     push = stack.append
     pop = stack.pop
     while stack:
-        node, expanded = pop()
-        if expanded:
-            emit(node)
-            continue
-        if node in visited:  # reached through two children before it was expanded
-            continue
-        visit(node)
-        parents = node.parents
-        if not parents:
-            emit(node)
-            continue
-        push((node, True))
-        if len(parents) == 1:
-            parent = parents[0]
-            if parent.requires_grad and parent not in visited:
-                push((parent, False))
-            continue
-        for parent in reversed(parents):  # popped first to last
-            if parent.requires_grad and parent not in visited:
-                push((parent, False))
-    return order
+        for parent in pop().parents:
+            if parent.requires_grad and parent not in seen:
+                see(parent)
+                push(parent)
+    return sorted(seen, key=BY_ID)
+
+
+#: The sort key of `topological_order`: a node's creation number.
+BY_ID = attrgetter("id")
 
 
 def sum_to_shape(grad: Any, shape: tuple[int, ...], op: str = "") -> Any:
@@ -250,6 +237,13 @@ def backward_step(node: Node, op: Op, grad_out: Any, create_graph: bool,
         input_grads = vjp_on_graph(node, op, grad_out)
     else:
         input_grads = op.vjp(grad_out)
+    return tidy_input_grads(node, op, input_grads)
+
+
+def tidy_input_grads(node: Node, op: Op, input_grads: Any) -> tuple:
+    """What an op's vjp returned, as a tuple with one gradient per parent in its parent's
+    shape (broadcasting undone); raises for a wrong count or something that is not a
+    gradient."""
     if type(input_grads) is not tuple:
         input_grads = (input_grads,)
     parents = node.parents
@@ -342,7 +336,13 @@ def iterate_backward(
         op = node._op
         if op is None:
             continue
-        input_grads = backward_step(node, op, grad_out, create_graph, recheck)
+        if recheck or create_graph:
+            input_grads = backward_step(node, op, grad_out, create_graph, recheck)
+        else:  # `backward_step` without its check: the whole graph was checked above
+            input_grads = op.vjp(grad_out)
+            if op.unbroadcast or type(input_grads) is not tuple or \
+                    len(input_grads) != len(node.parents):
+                input_grads = tidy_input_grads(node, op, input_grads)
         if AnomalyMode.enabled:
             check_backward(node, op, input_grads)
         for parent, parent_grad in zip(node.parents, input_grads):

@@ -13,7 +13,7 @@ from autograd_lite.ops.arithmetic import Mul
 
 from .pdb_session import COMMANDS, PAGE, frames, run_pdb, transcript
 
-BACKWARD_PATH = ["backward", "run_backward", "iterate_backward", "backward_step", "vjp"]
+BACKWARD_PATH = ["backward", "run_backward", "iterate_backward", "vjp"]
 
 
 def answers(output: str, commands: list[str]) -> dict[str, str]:
