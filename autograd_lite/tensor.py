@@ -360,7 +360,7 @@ class Tensor(Node):
                     "gradient to start from is ambiguous. Pass grad= an array of that shape "
                     f"(e.g. np.ones({self.shape})), or reduce the output first (e.g. .sum())."
                 )
-            seed: Any = np.ones_like(self._data)
+            seed: Any = np.ones(self._data.shape, dtype=self._data.dtype)  # ones_like is slower
         else:
             seed = grad if isinstance(grad, Tensor) else np.asarray(grad, dtype=self.dtype)
             if seed.shape != self.shape:

@@ -54,8 +54,9 @@ class Linear(Module):
         )
 
     def forward(self, x: Any) -> Tensor:
-        x = as_tensor(x)
-        if x.ndim == 0 or x.shape[-1] != self.in_features:
+        x = x if type(x) is Tensor else as_tensor(x)
+        shape = x._data.shape
+        if not shape or shape[-1] != self.in_features:
             raise ShapeError(
                 f"{self!r}: the input's last dimension must be in_features={self.in_features}, "
                 f"got an input of shape {tuple(x.shape)}"

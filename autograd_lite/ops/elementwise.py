@@ -202,16 +202,12 @@ class Relu(TensorOp):
         return self.out
 
     def vjp(self, grad_out: Any) -> tuple:
-        return (grad_out * self.positive(),)
+        # [x > 0] read from the output: out > 0 exactly where x > 0 and not at x = 0, so
+        # relu'(0) = 0. The comparison gives a boolean array (also when out is a Tensor).
+        return (grad_out * (self.out > zero_like(self.out)),)
 
     def jvp(self, tangent_x: Any) -> Any:
-        return tangent_x * self.positive()
-
-    def positive(self) -> np.ndarray:
-        """[x > 0] as a boolean array, read from the output: out > 0 exactly where x > 0, and
-        not at x = 0, so relu'(0) = 0. (A comparison on a Tensor gives an array too.)"""
-        out = self.out
-        return out > (zero_like(out) if type(out) is np.ndarray else 0.0)
+        return tangent_x * (self.out > zero_like(self.out))
 
 
 def tie_weights(x: np.ndarray, y: np.ndarray, wins: np.ndarray) -> np.ndarray:
