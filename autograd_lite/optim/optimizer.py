@@ -142,11 +142,15 @@ class Optimizer:
         """
         work = []
         for i, p in enumerate(self.params):
-            if isinstance(p, Tensor):
+            if type(p) is Tensor or isinstance(p, Tensor):
                 grad = p.grad
                 if grad is None:
                     continue
                 data = p._data  # the raw array (`.data` wraps it in a write-counting view)
+                if type(grad) is np.ndarray and grad.shape == data.shape and \
+                        grad.dtype.kind == "f":  # what backward leaves: checked in one go
+                    work.append((i, p, data, grad))
+                    continue
                 if type(grad) is not np.ndarray:
                     grad = np.asarray(grad)
                 if grad.shape != data.shape:
