@@ -26,8 +26,8 @@ import numpy as np
 
 EXTRA_HINT = 'pip install "autograd-lite[demo]"'
 
-#: Defaults per engine: the scalar engine builds one node per multiply, so it gets a smaller
-#: network and fewer epochs to stay quick.
+#: Defaults per engine: the scalar engine builds nodes one neuron and one point at a time, so
+#: it gets a smaller network and fewer epochs to stay quick.
 DEFAULTS = {
     "tensor": {"hidden": (16, 16), "epochs": 300, "lr": 0.03},
     "scalar": {"hidden": (8, 8), "epochs": 25, "lr": 0.1},
@@ -327,7 +327,7 @@ def train_scalar(
 
     accuracy = float(np.mean((predict(X) > 0.5) == (y == 1)))
 
-    # A scalar graph of the full model has thousands of nodes; draw a tiny one instead.
+    # A scalar graph of the full model has a box per weight, hundreds; draw a tiny one instead.
     manual_seed(seed)
     tiny = scalar.MLP(2, [2, 1], activation="relu")
     root = scalar.binary_cross_entropy_with_logits([tiny(rows[0])], [targets[0]])

@@ -26,6 +26,12 @@ from .ops.scalar import (
 
 _new = object.__new__
 
+#: Add, sub and neg save nothing for backward, so one instance of each serves every node they
+#: make (the other ops keep their floats on an instance of their own, one per node).
+ADD = ScalarAdd()
+SUB = ScalarSub()
+NEG = ScalarNeg()
+
 
 def new_value(data: float, op: Op, parents: tuple[Value, ...]) -> Value:
     """A Value made by `op` from `parents` (recorded unless grad mode is off)."""
@@ -39,7 +45,6 @@ def new_value(data: float, op: Op, parents: tuple[Value, ...]) -> Value:
     if AnomalyMode.enabled:
         check_forward(out, op)
     if _GradMode.enabled:
-        op.freed = False
         out.parents = parents
         out._op = op
         out.requires_grad = True
@@ -50,8 +55,30 @@ def new_value(data: float, op: Op, parents: tuple[Value, ...]) -> Value:
     return out
 
 
+def constant(data: float) -> Value:
+    """A Value that no gradient flows into (a number used in an operation), holding `data`."""
+    const = _new(Value)
+    const._data = data
+    const.grad = 0.0
+    const.parents = ()
+    const._op = None
+    const.requires_grad = False
+    const.keeps_grad = False
+    const._hooks = None
+    const.id = next_id()
+    const.label = ""
+    return const
+
+
 def as_value(other: Any) -> Value:
     """`other` as a Value; a plain number becomes a constant (no gradient flows into it)."""
+    kind = type(other)
+    if kind is Value:  # the common cases first, without a call: `y * w`, `y * 0.999`, `1 - y`
+        return other
+    if kind is float:
+        return constant(other)
+    if kind is int:
+        return constant(float(other))
     if isinstance(other, Value):
         return other
     if isinstance(other, Node):
@@ -65,17 +92,7 @@ def as_value(other: Any) -> Value:
             f"unsupported operand for a Value: {other!r}; a Value combines with Values and real "
             "numbers (int or float)"
         ) from None
-    const = _new(Value)
-    const._data = data
-    const.grad = 0.0
-    const.parents = ()
-    const._op = None
-    const.requires_grad = False
-    const.keeps_grad = False
-    const._hooks = None
-    const.id = next_id()
-    const.label = ""
-    return const
+    return constant(data)
 
 
 def binary(op: Op, x: Value, y: Value) -> Value:
@@ -150,16 +167,16 @@ class Value(Node):
 
     # ----- arithmetic --------------------------------------------------------------------
     def __add__(self, other: Any) -> Value:
-        return binary(ScalarAdd(), self, as_value(other))
+        return binary(ADD, self, as_value(other))
 
     def __radd__(self, other: Any) -> Value:
-        return binary(ScalarAdd(), as_value(other), self)
+        return binary(ADD, as_value(other), self)
 
     def __sub__(self, other: Any) -> Value:
-        return binary(ScalarSub(), self, as_value(other))
+        return binary(SUB, self, as_value(other))
 
     def __rsub__(self, other: Any) -> Value:
-        return binary(ScalarSub(), as_value(other), self)
+        return binary(SUB, as_value(other), self)
 
     def __mul__(self, other: Any) -> Value:
         return binary(ScalarMul(), self, as_value(other))
@@ -181,7 +198,7 @@ class Value(Node):
         return binary(ScalarPow(True), as_value(other), self)
 
     def __neg__(self) -> Value:
-        return unary(ScalarNeg(), self)
+        return unary(NEG, self)
 
     def __pos__(self) -> Value:
         return self

@@ -173,14 +173,17 @@ class Step:
 def jacobian_rows(node: Any, op: Any, i: int, rows: int, cols: int) -> np.ndarray:
     """Rows of d(node)/d(parent i) from `op.vjp` on unit cotangents (see `local_jacobian`).
 
-    Every input is marked as needing a gradient for the duration (an op skips the gradient of
-    a constant input otherwise); the op's own flags are restored afterwards.
+    Every input is marked as needing a gradient for the duration (a Tensor op skips the
+    gradient of a constant input otherwise); the op's own flags are restored afterwards. Scalar
+    ops keep no such flags (they compute every gradient), so theirs are left alone.
     """
     jacobian = np.zeros((rows, cols))
     out = node._data
     had_flags = hasattr(op, "needs_grad")
     flags = op.needs_grad if had_flags else None
-    op.needs_grad = (True,) * len(node.parents)
+    marked = had_flags or op.kind == "tensor"
+    if marked:
+        op.needs_grad = (True,) * len(node.parents)
     try:
         for k in range(rows):
             if isinstance(out, np.ndarray):
@@ -194,7 +197,7 @@ def jacobian_rows(node: Any, op: Any, i: int, rows: int, cols: int) -> np.ndarra
     finally:
         if had_flags:
             op.needs_grad = flags
-        else:
+        elif marked:
             del op.needs_grad
     return jacobian
 

@@ -31,12 +31,16 @@ def topological_order(root: Node) -> list[Node]:
     topological order: a search with an explicit stack (no recursion, so a graph a million
     nodes deep is fine) collects the nodes, and a sort by their creation number `id` puts them
     in the order the forward pass made them. The order is the same on every run. Nodes are
-    tracked by identity (the default object hash, which Tensor keeps), never by `==`.
+    tracked by identity (the default object hash, which Tensor keeps), never by `==`. They
+    are sorted in the order the search found them, which is close to reverse creation order
+    (exactly that for a chain), so the sort takes about one pass instead of n log n compares.
     """
     if not root.requires_grad:
         return []
     seen = {root}
     see = seen.add
+    found = [root]
+    keep = found.append
     stack = [root]
     push = stack.append
     pop = stack.pop
@@ -44,8 +48,10 @@ def topological_order(root: Node) -> list[Node]:
         for parent in pop().parents:
             if parent.requires_grad and parent not in seen:
                 see(parent)
+                keep(parent)
                 push(parent)
-    return sorted(seen, key=BY_ID)
+    found.sort(key=BY_ID)
+    return found
 
 
 #: The sort key of `topological_order`: a node's creation number.
@@ -189,7 +195,8 @@ def lift_saved(value: Any, node: Node, parents: tuple[Node, ...]) -> Any:
     """For `create_graph`: turn a saved array back into the graph node it came from.
 
     The output's data becomes the output node, an input's data becomes that input, any other
-    array becomes a constant node; everything else (axes, shapes, flags) is kept as it is.
+    array becomes a constant node; a tuple (the floats a scalar `linear` saves, one per input)
+    is lifted item by item; everything else (axes, shapes, flags) is kept as it is.
     """
     if value is node._data:
         return node
@@ -198,6 +205,8 @@ def lift_saved(value: Any, node: Node, parents: tuple[Node, ...]) -> Any:
             return parent
     if isinstance(value, np.ndarray):
         return node.wrap_constant(value)
+    if type(value) is tuple:
+        return tuple([lift_saved(item, node, parents) for item in value])
     return value
 
 
@@ -287,7 +296,9 @@ def check_graph_usable(order: list[Node]) -> None:
     every `.grad` as it was."""
     for node in order:
         op = node._op
-        if op is not None:
+        # Only an op that frees buffers or keeps versions can fail `check_usable`: scalar
+        # ops and ops that saved nothing are passed over without a call.
+        if op is not None and (op.freed or op.versions is not None):
             check_usable(node, op)
 
 

@@ -3,8 +3,9 @@
 An op is a class with two named methods side by side: `forward(*inputs)` computes the output
 from raw data (ndarrays or floats), and `vjp(grad_out)` returns one gradient per input (or None
 where an input needs none). One instance is made per recorded node and keeps, under readable
-names listed in `saved`, the values backward needs. The registry exists for seeing, not for
-dispatch: drawings, the generated table of derivative rules and the gradient-check tests read it.
+names listed in `saved`, the values backward needs (the scalar ops that need none, add, sub
+and neg, share one instance each). The registry exists for seeing, not for dispatch: drawings,
+the generated table of derivative rules and the gradient-check tests read it.
 """
 
 from __future__ import annotations
@@ -47,12 +48,14 @@ class Op:
     `frees_buffers` (whether backward without `retain_graph` drops the saved values),
     `domain` (where the op is differentiable: one of `DOMAINS` for every input, or a tuple with
     one per input; every built-in op declares its own, and the property tests sample from it).
-    Instance slots set when the op is recorded: `freed`, and for Tensor ops `needs_grad` (a
-    bool per input: whether that input requires grad, so a rule can skip unneeded work).
+    `freed` says whether an earlier backward released the saved values (False until then;
+    Tensor ops keep it per instance, set when the op is recorded, with `needs_grad`: a bool
+    per input, whether that input requires grad, so a rule can skip unneeded work).
     """
 
-    __slots__ = ("needs_grad", "freed")
+    __slots__ = ()
 
+    freed: bool = False
     versions: tuple[int, ...] | None = None
     name: str = ""
     kind: str = "tensor"
@@ -86,11 +89,16 @@ class TensorOp(Op):
     a gradient computed from changed values.
     """
 
-    __slots__ = ("versions",)
+    __slots__ = ("needs_grad", "freed", "versions")
 
 
 class ScalarOp(Op):
-    """Base of the ops on Values: saved floats are tiny and kept, so backward can run again."""
+    """Base of the ops on Values: saved floats are tiny and kept, so backward can run again.
+
+    A scalar op is never freed and computes every input's gradient, so its instances carry no
+    per-node flags: just the floats its rule needs (nothing at all for add, sub and neg, whose
+    one instance each is shared by every node they make).
+    """
 
     __slots__ = ()
 

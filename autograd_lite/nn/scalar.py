@@ -1,7 +1,19 @@
-"""Neural nets on the scalar engine: every weight is its own `Value`, every product a node.
+"""Neural nets on the scalar engine: every weight is its own `Value`, for learners who want
+to see (and draw) each one.
 
-The same ideas as `nn.Linear` / `nn.MLP`, written one neuron at a time for learners who want
-to see (and draw) each weight. Much slower than the Tensor layers; meant for small data.
+The same ideas as `nn.Linear` / `nn.MLP`, written one neuron at a time. A neuron records its
+pre-activation `w . x + b` as one `linear` node (see `linear`) whose parents are its weights,
+then its inputs, then its bias, so every weight is still its own box in a drawing with its own
+gradient; the activation is one more node. micrograd builds the same sum as one `mul` per
+weight and one `add` per term: the numbers and the gradients are the same, the graph ten times
+larger. To see every product, build the sum by hand:
+
+    total = neuron.b
+    for wi, xi in zip(neuron.w, x):
+        total = total + wi * xi              # a mul and an add node per weight
+    out = total.relu()
+
+Much slower than the Tensor layers; meant for small data.
 
     model = nn.scalar.MLP(2, [8, 8, 1])          # 2 inputs, two hidden layers, one output
     score = model([0.5, -1.0])                   # a single Value
@@ -11,20 +23,57 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from operator import attrgetter
 from typing import Any
 
+from ..ops.scalar import ScalarLinear
 from ..random import get_generator
-from ..value import Value
+from ..value import Value, as_value, new_value
 from .activations import check_activation
 from .layers import check_size
 from .module import Module
 
-__all__ = ["MLP", "Layer", "Neuron", "binary_cross_entropy_with_logits", "hinge_loss"]
+__all__ = ["MLP", "Layer", "Neuron", "binary_cross_entropy_with_logits", "hinge_loss", "linear"]
 
 #: Activations a scalar neuron accepts; "linear" (or None) means no activation.
 SCALAR_ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 
 Number = Value | float
+
+#: A Value's float (what `ScalarLinear.forward` reads from each parent).
+DATA = attrgetter("_data")
+
+
+def linear(
+    weights: Sequence[Number], inputs: Sequence[Number], bias: Number | None = None
+) -> Value:
+    """`weights[0] * inputs[0] + ... + weights[n-1] * inputs[n-1] + bias` as one node.
+
+    `weights` and `inputs` are sequences of the same length of Values or numbers (a number
+    becomes a constant, as in `v * 2.0`); `bias` is a Value, a number, or None for no bias.
+    Returns one Value made by the op `linear` (`ScalarLinear`), whose parents are the weights,
+    then the inputs, then the bias: backward gives each of them its own gradient
+    (`grad_w[i] = grad_out * x[i]`, `grad_x[i] = grad_out * w[i]`, `grad_b = grad_out`), the
+    same as the graph of products and sums. Raises `ValueError` when the lengths differ.
+    """
+    weights = [as_value(w) for w in weights]
+    inputs = [as_value(x) for x in inputs]
+    if len(weights) != len(inputs):
+        raise ValueError(
+            f"nn.scalar.linear: got {len(weights)} weights but {len(inputs)} inputs; pass one "
+            "weight per input"
+        )
+    return weighted_sum(weights, inputs, None if bias is None else as_value(bias))
+
+
+def weighted_sum(weights: list[Value], inputs: list[Value], bias: Value | None) -> Value:
+    """`linear` without the checks, on Values: run `ScalarLinear` and record its node."""
+    op = ScalarLinear()
+    w = tuple(map(DATA, weights))
+    x = tuple(map(DATA, inputs))
+    if bias is None:
+        return new_value(op.forward(w, x), op, (*weights, *inputs))
+    return new_value(op.forward(w, x, bias._data), op, (*weights, *inputs, bias))
 
 
 class Neuron(Module):
@@ -33,7 +82,8 @@ class Neuron(Module):
     `w` is a list of `nin` Values and `b` a Value, drawn uniformly from `[-k, k]` with
     `k = 1 / sqrt(nin)` (as `nn.Linear`). `activation` is "relu", "tanh", "sigmoid" or
     "linear" (None also means linear). The input is a sequence of `nin` Values or numbers;
-    the output is one Value.
+    the output is one Value. The graph: one `linear` node (parents: the weights, the inputs,
+    the bias) and one node for the activation.
     """
 
     def __init__(self, nin: int, activation: str | None = "relu") -> None:
@@ -50,11 +100,9 @@ class Neuron(Module):
         x = _check_inputs(x, self.nin, "Neuron")
         return self.evaluate(x)
 
-    def evaluate(self, x: Sequence[Number]) -> Value:
-        """`forward` without the input checks (the layers check the input once)."""
-        total = self.b
-        for wi, xi in zip(self.w, x):
-            total = total + wi * xi
+    def evaluate(self, x: list[Value]) -> Value:
+        """`forward` on inputs already checked and made Values (the layers do that once)."""
+        total = weighted_sum(self.w, x, self.b)
         if self.activation == "linear":
             return total
         return getattr(total, self.activation)()
@@ -112,7 +160,7 @@ class MLP(Module):
                 neuron.b.label = f"L{li}.n{ni}.b"
 
     def forward(self, x: Sequence[Number]) -> Value | list[Value]:
-        values: list[Any] = _check_inputs(x, self.nin, "MLP")
+        values = _check_inputs(x, self.nin, "MLP")
         for layer in self.layers:
             values = [n.evaluate(values) for n in layer.neurons]
         return values[0] if len(values) == 1 else values
@@ -156,8 +204,8 @@ def hinge_loss(scores: Sequence[Value], labels: Sequence[float], reduction: str 
     return _reduce(terms, reduction, where)
 
 
-def _check_inputs(x: Any, nin: int, where: str) -> list[Any]:
-    """The input as a list of Values and floats, after checking its length."""
+def _check_inputs(x: Any, nin: int, where: str) -> list[Value]:
+    """The input as a list of Values (numbers become constants), after checking its length."""
     try:
         items = list(x)
     except TypeError:
@@ -167,7 +215,7 @@ def _check_inputs(x: Any, nin: int, where: str) -> list[Any]:
         ) from None
     if len(items) != nin:
         raise ValueError(f"{where}: expected {nin} inputs (nin={nin}), got {len(items)}")
-    return [xi if isinstance(xi, Value) else float(xi) for xi in items]
+    return [as_value(xi) for xi in items]
 
 
 def _check_pairs(

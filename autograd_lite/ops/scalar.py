@@ -7,6 +7,7 @@ and never freed, so `backward()` can run through a Value graph again (gradients 
 from __future__ import annotations
 
 import math
+from operator import mul
 from typing import Any
 
 from ..engine.op import ScalarOp, register
@@ -296,3 +297,39 @@ class ScalarLog(ScalarOp):
 
     def jvp(self, tangent_x: Any) -> Any:
         return tangent_x / self.x if self.x else math.copysign(math.inf, tangent_x)
+
+
+@register
+class ScalarLinear(ScalarOp):
+    """out = w[0] * x[0] + ... + w[n-1] * x[n-1] + b: a neuron's pre-activation, one node.
+
+    Its inputs, in order: the n weights, the n inputs, then the bias b when there is one.
+    grad_w[i] = grad_out * x[i], grad_x[i] = grad_out * w[i], grad_b = grad_out.
+    """
+
+    __slots__ = ("w", "x", "has_bias")
+    name = "linear"
+    domain = "real"
+    saved = ("w", "x")
+    rule = "d(w . x + b) = x . dw + w . dx + db"
+
+    def forward(self, w: tuple[float, ...], x: tuple[float, ...], b: float | None = None) -> float:
+        self.w = w
+        self.x = x
+        self.has_bias = b is not None
+        if b is None:
+            return float(sum(map(mul, w, x)))
+        return sum(map(mul, w, x), b)  # b + w[0] x[0] + ...: the order of a product-by-product sum
+
+    def vjp(self, grad_out: float) -> tuple:
+        grad_w = [grad_out * xi for xi in self.x]
+        grad_x = [grad_out * wi for wi in self.w]
+        if self.has_bias:
+            return (*grad_w, *grad_x, grad_out)
+        return (*grad_w, *grad_x)
+
+    def jvp(self, *tangents: Any) -> Any:
+        n = len(self.w)
+        terms = [None if t is None else t * xi for t, xi in zip(tangents[:n], self.x)]
+        terms += [None if t is None else wi * t for wi, t in zip(self.w, tangents[n:2 * n])]
+        return sum_terms(*terms, *tangents[2 * n:])

@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 
 from autograd_lite import Tensor, Value, nn
+from autograd_lite.engine import run_backward
+from autograd_lite.forward_mode import forward_sweep
 from autograd_lite.nn import scalar
 from autograd_lite.random import manual_seed
 
@@ -25,6 +27,114 @@ def test_neuron_computes_activation_of_weighted_sum_and_its_gradient():
         assert wi.grad == pytest.approx((1 - math.tanh(z) ** 2) * xi, rel=1e-12)
     assert neuron.b.grad == pytest.approx(1 - math.tanh(z) ** 2, rel=1e-12)
     assert neuron.parameters() == [*neuron.w, neuron.b]
+
+
+def product_by_product(neuron: scalar.Neuron, x: list) -> Value:
+    """The neuron's output on the micrograd-style graph: a mul and an add node per weight."""
+    total = neuron.b
+    for wi, xi in zip(neuron.w, x):
+        total = total + wi * xi
+    return total if neuron.activation == "linear" else getattr(total, neuron.activation)()
+
+
+def test_neuron_records_one_linear_node_whose_parents_are_weights_inputs_and_bias():
+    neuron = scalar.Neuron(3, activation="relu")
+    x0 = Value(0.5)
+    out = neuron([x0, -1.0, 2])
+    linear = out.parents[0]
+    assert out.op == "relu" and linear.op == "linear"
+    assert linear.parents[:3] == tuple(neuron.w) and linear.parents[-1] is neuron.b
+    inputs = linear.parents[3:6]
+    assert inputs[0] is x0 and [v.data for v in inputs] == [0.5, -1.0, 2.0]
+    assert not inputs[1].requires_grad  # numbers in the input are constants
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "linear"])
+def test_neuron_gradients_equal_the_product_by_product_graph_and_differences(activation):
+    manual_seed(3)
+    neuron = scalar.Neuron(4, activation=activation)
+    if activation == "relu":
+        neuron.b.data = 2.0  # away from the kink
+    xs = [Value(v) for v in (0.5, -1.0, 2.0, 0.25)]
+    out = neuron(xs)
+    out.backward()
+    fused = [p.grad for p in (*neuron.parameters(), *xs)]
+    neuron.zero_grad()
+    for v in xs:
+        v.grad = 0.0
+    hand = product_by_product(neuron, xs)
+    hand.backward()
+    assert hand.data == out.data  # the same sum in the same order: equal to the last bit
+    assert [p.grad for p in (*neuron.parameters(), *xs)] == fused
+
+    eps = 1e-6
+    for i, p in enumerate((*neuron.parameters(), *xs)):
+        p.data += eps
+        up = neuron(xs).data
+        p.data -= 2 * eps
+        down = neuron(xs).data
+        p.data += eps
+        assert fused[i] == pytest.approx((up - down) / (2 * eps), rel=1e-6, abs=1e-9)
+
+
+def test_linear_function_numbers_no_bias_and_errors():
+    w = [Value(0.5), Value(-2.0)]
+    out = scalar.linear(w, [3.0, Value(0.25)])
+    assert out.op == "linear" and out.data == 0.5 * 3.0 - 2.0 * 0.25 and len(out.parents) == 4
+    out.backward()
+    assert [wi.grad for wi in w] == [3.0, 0.25]
+    assert scalar.linear([2.0], [Value(3.0)], bias=1).data == 7.0
+    with pytest.raises(ValueError, match="got 2 weights but 1 inputs"):
+        scalar.linear(w, [1.0])
+    with pytest.raises(TypeError, match="unsupported operand"):
+        scalar.linear(w, [1.0, "2"])
+
+
+def test_linear_backward_twice_doubles_and_keeps_every_grad():
+    w, x, b = Value(1.5), Value(-0.5), Value(0.25)
+    out = scalar.linear([w, w], [x, x], b).tanh()
+    out.backward()
+    first = (w.grad, x.grad, b.grad, out.parents[0].grad)
+    out.backward()
+    assert (w.grad, x.grad, b.grad, out.parents[0].grad) == tuple(2 * g for g in first)
+
+
+def test_linear_second_derivatives_and_forward_mode_match_the_product_graph():
+    def build(fused):
+        w = [Value(0.3), Value(-1.2)]
+        x = [Value(0.5), Value(2.0)]
+        b = Value(0.1)
+        z = scalar.linear(w, x, b) if fused else b + w[0] * x[0] + w[1] * x[1]
+        return (z.tanh() * z), [*w, *x, b]
+
+    hessians, tangents = [], []
+    for fused in (True, False):
+        y, leaves = build(fused)
+        seeds = {id(v): 0.1 * (i + 1) for i, v in enumerate(leaves)}
+        tangents.append(forward_sweep(y, seeds))
+        run_backward(y, 1.0, create_graph=True)  # gradients recorded as a graph of Values
+        grads = [v.grad for v in leaves]
+        rows = []
+        for g in grads:
+            for v in leaves:
+                v.grad = 0.0
+            g.backward()
+            rows.append([v.grad for v in leaves])
+        hessians.append(rows)
+    assert tangents[0] == pytest.approx(tangents[1], rel=1e-14)
+    np.testing.assert_allclose(hessians[0], hessians[1], rtol=1e-12, atol=1e-14)
+    assert hessians[0][0][2] != 0.0  # d2y / dw0 dx0: the mixed term of the product
+
+
+def test_mlp_inputs_become_one_constant_each_shared_by_the_first_layer():
+    model = scalar.MLP(2, [3, 1])
+    out = model([0.5, -1.0])
+    assert out.op == "linear"  # the last layer has no activation
+    hidden = out.parents[3:6]  # after the 3 weights: the hidden layer's relu outputs
+    linears = [h.parents[0] for h in hidden]
+    for i in (2, 3):  # after the 2 weights of each hidden neuron: the 2 inputs
+        assert all(lin.parents[i] is linears[0].parents[i] for lin in linears)
+    assert [v.data for v in linears[0].parents[2:4]] == [0.5, -1.0]
 
 
 def test_neuron_takes_values_and_linear_activation():

@@ -7,6 +7,7 @@ import math
 import pytest
 
 from autograd_lite import Value
+from autograd_lite.nn.scalar import linear
 
 # (op name, function of Values, input values)
 SCALAR_CASES = [
@@ -28,6 +29,9 @@ SCALAR_CASES = [
     ("sigmoid", lambda a: a.sigmoid(), (-0.9,)),
     ("exp", lambda a: a.exp(), (0.6,)),
     ("log", lambda a: a.log(), (1.7,)),
+    ("linear", lambda w0, w1, x0, x1, b: linear([w0, w1], [x0, x1], b), (0.3, -1.2, 0.5, 2.0, 0.1)),
+    ("linear", lambda w0, w1, x0: linear([w0, w1], [x0, 1.5]), (0.3, -1.2, 0.5)),  # no bias
+    ("linear", lambda w, x: linear([w, w], [x, x], w), (0.7, -0.4)),  # fan-out into one node
 ]
 
 

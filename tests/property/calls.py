@@ -578,7 +578,9 @@ TENSOR_CALLS["pow"] = st.one_of(binary_call("pow"), pow_with_a_constant())
 @dataclass(frozen=True)
 class ScalarCall:
     """One way to call one Value op: `fn` on Values (numbers in `constants` stay plain) and
-    `reference` on floats; `tensor_fn` is the same expression on 0-d Tensors."""
+    `reference` on floats. `tensor_fn` is the same expression on 0-d Tensors, recording the
+    Tensor op `tensor_op`: `fn` itself and this op's name unless the op has no Tensor twin
+    (see `SCALAR_TENSOR_TWINS`)."""
 
     op: str
     text: str
@@ -586,6 +588,12 @@ class ScalarCall:
     fn: Callable[..., Any] = field(repr=False)
     reference: Callable[..., float] = field(repr=False)
     positions: tuple[int, ...] = ()
+    tensor_fn: Callable[..., Any] | None = field(default=None, repr=False)
+    tensor_op: str = ""
+
+    def on_tensors(self) -> tuple[Callable[..., Any], str]:
+        """The expression on 0-d Tensors and the name of the op it records last."""
+        return self.tensor_fn or self.fn, self.tensor_op or self.op
 
     def __repr__(self) -> str:
         return f"ScalarCall({self.op}: {self.text})"
@@ -613,10 +621,28 @@ SCALAR_FORMS: dict[str, list[tuple[str, int, Callable, Callable, tuple[int, ...]
                  (0,))],
     "exp": [("a.exp()", 1, lambda a: a.exp(), math.exp, (0,))],
     "log": [("a.log()", 1, lambda a: a.log(), math.log, (0,))],
+    "linear": [("linear([a, b], [c, d], e)", 5,
+                lambda a, b, c, d, e: ag.nn.scalar.linear([a, b], [c, d], e),
+                lambda a, b, c, d, e: e + a * c + b * d, (0, 1, 2, 3, 4)),
+               ("linear([a, b], [c, 1.5])", 3,
+                lambda a, b, c: ag.nn.scalar.linear([a, b], [c, 1.5]),
+                lambda a, b, c: a * c + b * 1.5, (0, 1, 2)),
+               ("linear([a, a], [b, 2.0], 0.5)", 2,
+                lambda a, b: ag.nn.scalar.linear([a, a], [b, 2.0], 0.5),
+                lambda a, b: 0.5 + a * b + a * 2.0, (0, 2))],
+}
+
+#: Value ops with no Tensor op of their own: by form text, the same expression on 0-d Tensors
+#: (argument for argument) and the Tensor op it records last.
+SCALAR_TENSOR_TWINS: dict[str, tuple[Callable[..., Any], str]] = {
+    "linear([a, b], [c, d], e)": (lambda a, b, c, d, e: e + a * c + b * d, "add"),
+    "linear([a, b], [c, 1.5])": (lambda a, b, c: a * c + b * 1.5, "add"),
+    "linear([a, a], [b, 2.0], 0.5)": (lambda a, b: 0.5 + a * b + a * 2.0, "add"),
 }
 
 SCALAR_CALLS: dict[str, st.SearchStrategy[ScalarCall]] = {
-    name: st.sampled_from([ScalarCall(name, text, arity, fn, ref, positions)
+    name: st.sampled_from([ScalarCall(name, text, arity, fn, ref, positions,
+                                      *SCALAR_TENSOR_TWINS.get(text, ()))
                            for text, arity, fn, ref, positions in forms])
     for name, forms in SCALAR_FORMS.items()
 }

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from autograd_lite import Value
+from autograd_lite.debug import backward_steps
 
 
 def test_api_example():
@@ -63,3 +66,35 @@ def test_repr():
 
 def test_values_are_hashable_by_identity():
     assert len({Value(1.0), Value(1.0)}) == 2
+
+
+def test_ops_that_save_nothing_share_one_instance_and_still_step():
+    a, b = Value(2.0), Value(-3.0)
+    s, d, n = a + b, a - b, -a
+    assert s._op is (b + a)._op and d._op is (1.0 - b)._op and n._op is (-b)._op
+    assert (a * b)._op is not (a * b)._op  # mul keeps its own floats, one instance per node
+    out = s * d + n
+    steps = list(backward_steps(out))
+    assert [step.op for step in steps] == ["add", "mul", "neg", "sub", "add"]
+    sub = steps[3]
+    assert sub.local_jacobian(0).tolist() == [[1.0]] and sub.local_jacobian(1).tolist() == [[-1.0]]
+    assert (a.grad, b.grad) == (2 * a.data - 1.0, -2 * b.data)
+
+
+def test_a_chain_link_makes_ten_objects_for_the_cyclic_collector():
+    """A link of `y = (y * 0.999 + 0.001).tanh()` is five Values (two of them constants),
+    three parent tuples and the op instances of mul and tanh (add saves nothing and shares
+    one): ten objects the cyclic collector tracks and rescans until backward frees them."""
+    collecting = gc.isenabled()
+    gc.collect()
+    gc.disable()
+    try:
+        before = len(gc.get_objects())
+        y = Value(0.5)
+        for _ in range(1000):
+            y = (y * 0.999 + 0.001).tanh()
+        made = len(gc.get_objects()) - before
+    finally:
+        if collecting:
+            gc.enable()
+    assert made <= 10 * 1000 + 10, f"{made / 1000:.2f} tracked objects per link"
