@@ -85,3 +85,15 @@ def test_command_line_writes_json(tmp_path, capsys):
     data = json.loads(out.read_text())
     assert {row["workload"] for row in data["rows"]} == {"T1", "O1"}
     assert data["machine"]["python"]
+
+
+def test_gc_split_script_prints_a_row_per_depth_and_collector_state(capsys, monkeypatch):
+    from benchmarks import bench_gc
+
+    monkeypatch.setattr(sys, "argv", ["bench_gc.py", "--depths", "5,7", "--repeats", "1"])
+    bench_gc.main()
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(" | ")[:2] for line in lines[2:]] == [
+        ["| 5", "on"], ["| 5", "off"], ["| 7", "on"], ["| 7", "off"]]
+    forward, backward = bench_gc.chain(4, collect=False)
+    assert forward > 0 and backward > 0
