@@ -42,7 +42,8 @@ class Node:
     - `_op`: the op instance that made the node (None for a leaf).
     - `requires_grad`: whether gradients flow to this node.
     - `keeps_grad`: whether backward stores this node's gradient in `.grad`.
-    - `id`: a monotonic creation number (drawings and step traces use it).
+    - `id`: a monotonic creation number (drawings and step traces show it; backward orders
+      nodes by it, since a node is always made after its parents).
     """
 
     __slots__ = ("_data", "grad", "parents", "_op", "requires_grad", "keeps_grad", "_hooks",
@@ -79,6 +80,17 @@ class Node:
             self._hooks = []
         self._hooks.append(fn)
         return HookHandle(self._hooks, fn)
+
+    def __setstate__(self, state: Any) -> None:
+        """Unpickling and `copy.deepcopy`: restore the fields, then take a fresh creation
+        number. Backward orders nodes by it (a node comes after its parents), and a number
+        from another process, or from before the copy, could be larger than those of nodes
+        made here later. Parents are restored before their children, so the copies keep
+        that order among themselves."""
+        _, fields = state if isinstance(state, tuple) else (state, None)
+        for name, value in (fields or {}).items():
+            setattr(self, name, value)
+        self.id = next_id()
 
     def retain_grad(self) -> None:
         """Make a non-leaf node keep its gradient in `.grad` after backward."""

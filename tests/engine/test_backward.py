@@ -322,3 +322,31 @@ def test_a_backward_refused_for_an_in_place_change_changes_no_gradient():
     with pytest.raises(RuntimeError, match="'w'"):
         loss.backward()
     assert b.grad is None and w.grad is None
+
+
+def test_unpickled_and_copied_nodes_come_after_their_parents_in_backward():
+    """Backward orders nodes by creation number; a node unpickled from another process (whose
+    counter ran further) or deep-copied must still reach the gradient."""
+    import copy
+    import pickle
+
+    w = Tensor(np.array([1.0, -2.0, 3.0]), requires_grad=True)
+    w.id = 10**12  # as if made by a process that had already made that many nodes
+    w2 = pickle.loads(pickle.dumps(w))
+    (w2 * w2).sum().backward()
+    np.testing.assert_array_equal(w2.grad, [2.0, -4.0, 6.0])
+
+    v = Value(3.0)
+    v.id = 10**12
+    v2 = pickle.loads(pickle.dumps(v))
+    (v2 * v2 + v2).backward()
+    assert v2.grad == 7.0
+
+    a = Tensor(np.array([0.5, -1.0]), requires_grad=True)
+    h = (a * a).tanh()
+    h2 = copy.deepcopy(h)
+    a2 = h2.parents[0].parents[0]
+    assert a2.id < h2.parents[0].id < h2.id
+    (h2 * 3.0).sum().backward()
+    np.testing.assert_allclose(a2.grad, 3.0 * 2 * a.data * (1 - np.tanh(a.data ** 2) ** 2))
+    assert a.grad is None
