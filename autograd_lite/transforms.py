@@ -279,7 +279,9 @@ def reverse_sweep(
     root_slot = slots.get(id(out))
     if root_slot is not None:  # f returned one of its inputs
         found[root_slot] = cotangent
-    for node, _grad_out, input_grads in iterate_backward(out, cotangent, True, create_graph):
+    # recheck=False: nothing runs between two steps here (hooks still trigger the recheck).
+    sweep = iterate_backward(out, cotangent, True, create_graph, recheck=False)
+    for node, _grad_out, input_grads in sweep:
         for parent, grad in zip(node.parents, input_grads):
             if grad is None:
                 continue
