@@ -9,9 +9,9 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ..engine.errors import ShapeError
-from ..ops.linalg import Linear as LinearOp
+from ..functions import linear
 from ..random import get_generator
-from ..tensor import Tensor, new_tensor
+from ..tensor import Tensor
 from .activations import as_tensor, check_activation
 from .module import Module
 
@@ -61,10 +61,7 @@ class Linear(Module):
                 f"{self!r}: the input's last dimension must be in_features={self.in_features}, "
                 f"got an input of shape {tuple(x.shape)}"
             )
-        op, weight, bias = LinearOp(), self.weight, self.bias  # the op as in `ag.linear`
-        if bias is None:
-            return new_tensor(op.forward(x._data, weight._data), op, (x, weight))
-        return new_tensor(op.forward(x._data, weight._data, bias._data), op, (x, weight, bias))
+        return linear(x, self.weight, self.bias)
 
     def extra_repr(self) -> str:
         return (
