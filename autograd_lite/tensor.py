@@ -12,12 +12,20 @@ from typing import Any
 
 import numpy as np
 
-from .data_view import DataView
+from .data_view import (
+    DataView,
+    bump_version,
+    data_view,
+    leave_shared,
+    read_only,
+    share_versions,
+    writable,
+)
 from .debug.anomaly import AnomalyMode, check_forward
 from .engine.backward import run_backward
 from .engine.errors import ShapeError
-from .engine.grad_mode import _GradMode
-from .engine.node import Node, next_id
+from .engine.grad_mode import GRAD_MODE
+from .engine.node import History, Node, next_id
 from .engine.op import Op
 from .ops.arithmetic import Add, Div, Mul, Neg, Pow, Sub
 from .ops.elementwise import (
@@ -63,7 +71,7 @@ def new_tensor(data: np.ndarray, op: Op | None, parents: tuple[Tensor, ...]) -> 
     out.keeps_grad = False
     if AnomalyMode.enabled and op is not None:
         check_forward(out, op)
-    if op is not None and _GradMode.enabled:
+    if op is not None and GRAD_MODE.enabled:
         # One- and two-input ops (nearly all of them) without building lists on the way.
         if len(parents) == 2:
             x, y = parents
@@ -114,6 +122,15 @@ def apply_unary(op: Op, x: Tensor) -> Tensor:
     return new_tensor(op.forward(x._data), op, (x,))
 
 
+def apply_view(op: Op, x: Tensor) -> Tensor:
+    """Run a one-input op whose output may be a view of `x`'s memory (reshape, transpose,
+    indexing); a view shares `x`'s version bumps, so a write through either is seen."""
+    out = new_tensor(op.forward(x._data), op, (x,))
+    if out._data.base is not None:
+        share_versions(out, x)
+    return out
+
+
 def apply_binary(op: Op, x: Tensor, y: Tensor) -> Tensor:
     """Run a two-input op on `x` and `y` and record it."""
     return new_tensor(op.forward(x._data, y._data), op, (x, y))
@@ -158,7 +175,7 @@ class Tensor(Node):
     `requires_grad=True` needs a floating-point dtype (else `TypeError`).
     """
 
-    __slots__ = ("_version",)
+    __slots__ = ("_version", "_shares", "_prior")
 
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
         """NumPy ufuncs on Tensors: the differentiable ones run the matching op (`np.sin(t)` is
@@ -182,7 +199,9 @@ class Tensor(Node):
     def __init__(
         self, data: Any, requires_grad: bool = False, dtype: Any = None, label: str = ""
     ) -> None:
+        source = None
         if isinstance(data, Tensor):
+            source = data
             data = data._data
         elif isinstance(data, Node):
             raise TypeError("Tensor: cannot build a Tensor from a Value; use Tensor(v.data)")
@@ -217,14 +236,26 @@ class Tensor(Node):
         self.id = next_id()
         self.label = str(label)
         self._version = 0
+        if source is not None:  # Tensor(t) shares t's memory, so it shares its version bumps
+            share_versions(self, source)
 
     # ----- data and its description -------------------------------------------------------
+    def __getstate__(self) -> tuple[None, dict[str, Any]]:
+        """Pickling and `copy.deepcopy`: every slot but the memory-sharing links (a copy has
+        memory of its own) and the in-place history link."""
+        fields = {}
+        for cls in type(self).__mro__:
+            for name in getattr(cls, "__slots__", ()):
+                if name not in ("_shares", "_prior", "__weakref__") and hasattr(self, name):
+                    fields[name] = getattr(self, name)
+        return None, fields
+
     @property
     def data(self) -> np.ndarray:
-        """The values, as an ndarray view; writing into it marks recorded uses as stale."""
-        view = self._data.view(DataView)
-        view._owner = self
-        return view
+        """The values, as a read-only ndarray view whose own writing methods (`t.data[i] = v`,
+        `t.data += 1`, `np.copyto(t.data, a)`, `out=t.data`) write into the tensor and mark
+        recorded uses as stale; other NumPy writes are refused (see `data_view`)."""
+        return data_view(self._data, self)
 
     @data.setter
     def data(self, value: Any) -> None:
@@ -233,6 +264,9 @@ class Tensor(Node):
         array = np.asarray(value)
         if self.requires_grad:
             check_float(array.dtype, "Tensor.data")
+        if isinstance(value, DataView) or not array.flags.writeable:
+            array = np.array(array)  # a tensor's own memory: not another tensor's, not read-only
+        leave_shared(self)
         self._data = array
 
     @property
@@ -258,7 +292,7 @@ class Tensor(Node):
     @property
     def T(self) -> Tensor:
         """The transpose (axes reversed), as `ndarray.T`."""
-        return apply_unary(Transpose(None), self)
+        return apply_view(Transpose(None), self)
 
     @property
     def mT(self) -> Tensor:
@@ -283,17 +317,24 @@ class Tensor(Node):
         return self._data.tolist()
 
     def detach(self) -> Tensor:
-        """A tensor with the same data (shared, no copy) that is cut off the graph."""
-        return constant(self._data)
+        """A tensor with the same data (shared, no copy) that is cut off the graph. A write
+        into either is seen by ops that saved the other."""
+        out = constant(self._data)
+        share_versions(out, self)
+        return out
 
     def wrap_constant(self, value: Any) -> Tensor:
         """`value` as a constant tensor (the engine uses it for `create_graph`)."""
         return constant(np.asarray(value))
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        """`np.asarray(t)`: the values without the graph, as a read-only view (a write would
+        change values a recorded op may need); `np.array(t)` is a writable copy."""
         if copy:
             return np.array(self._data, dtype=dtype, copy=True)
-        return self._data if dtype is None else self._data.astype(dtype, copy=False)
+        if dtype is not None and np.dtype(dtype) != self._data.dtype:
+            return self._data.astype(dtype)
+        return read_only(self._data)
 
     def __len__(self) -> int:
         if not self._data.ndim:
@@ -420,6 +461,23 @@ class Tensor(Node):
     def __neg__(self) -> Tensor:
         return apply_unary(Neg(), self)
 
+    # ----- in-place operators ------------------------------------------------------------
+    # They change this tensor itself, as in PyTorch; see `update_in_place`.
+    def __iadd__(self, other: Any) -> Tensor:
+        return update_in_place(self, Add, other, "+=")
+
+    def __isub__(self, other: Any) -> Tensor:
+        return update_in_place(self, Sub, other, "-=")
+
+    def __imul__(self, other: Any) -> Tensor:
+        return update_in_place(self, Mul, other, "*=")
+
+    def __itruediv__(self, other: Any) -> Tensor:
+        return update_in_place(self, Div, other, "/=")
+
+    def __ipow__(self, other: Any) -> Tensor:
+        return update_in_place(self, Pow, other, "**=")
+
     def __pos__(self) -> Tensor:
         return self
 
@@ -530,7 +588,7 @@ class Tensor(Node):
         """The same values in a new shape (`t.reshape(2, 3)` or `t.reshape((2, 3))`)."""
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
             shape = tuple(shape[0])
-        return apply_unary(Reshape(shape), self)
+        return apply_view(Reshape(shape), self)
 
     def flatten(self) -> Tensor:
         """The values as a 1-D tensor."""
@@ -540,24 +598,129 @@ class Tensor(Node):
         """Axes permuted (reversed when none are given), as `ndarray.transpose`."""
         if len(axes) == 1 and (axes[0] is None or isinstance(axes[0], (tuple, list))):
             axes = axes[0]
-        return apply_unary(Transpose(tuple(axes) if axes else None), self)
+        return apply_view(Transpose(tuple(axes) if axes else None), self)
 
     def swapaxes(self, axis1: int, axis2: int) -> Tensor:
         """Two axes exchanged."""
         axes = list(range(self.ndim))
         a, b = axes[axis1], axes[axis2]
         axes[axis1], axes[axis2] = b, a
-        return apply_unary(Transpose(tuple(axes)), self)
+        return apply_view(Transpose(tuple(axes)), self)
 
     def broadcast_to(self, shape: tuple[int, ...]) -> Tensor:
         """The values repeated along broadcast axes to `shape`."""
-        return apply_unary(BroadcastTo(shape), self)
+        return apply_view(BroadcastTo(shape), self)
 
     def __getitem__(self, index: Any) -> Tensor:
-        return apply_unary(GetItem(normalize_index(index)), self)
+        return apply_view(GetItem(normalize_index(index)), self)
 
     def _scatter_add(self, index: Any, shape: tuple[int, ...]) -> Tensor:
         return apply_unary(ScatterAdd(index, shape), self)
+
+
+# ----- in-place operators ------------------------------------------------------------------
+#: The NumPy ufunc that updates an array in place for each in-place operator's op.
+IN_PLACE_UFUNCS: dict[type[Op], np.ufunc] = {
+    Add: np.add, Sub: np.subtract, Mul: np.multiply, Div: np.true_divide, Pow: np.power,
+}
+
+
+def update_in_place(t: Tensor, op_class: type[Op], other: Any, symbol: str) -> Tensor:
+    """`t += other` (and `-=`, `*=`, `/=`, `**=`): `t` itself changes, with PyTorch's rules.
+
+    - Recording off, or nothing requires grad: the values are updated in `t`'s memory (every
+      view of it sees them) and `t`'s version goes up, so a recorded op that saved the old
+      values refuses to run backward. This is the hand-written update step
+      `with no_grad(): p -= lr * p.grad`.
+    - A leaf that requires grad, while recording: refused (its gradient would describe values
+      it no longer has).
+    - Otherwise (a tensor computed in the graph, or a constant updated with a tensor that
+      requires grad): the update is recorded. `t` becomes the op's output, and a new node takes
+      over `t`'s old values and history (`record_in_place`).
+    The result keeps `t`'s shape and dtype (NumPy's same-kind casting, as `ndarray += ...`).
+    """
+    other = other if type(other) is Tensor else as_tensor(other, t)
+    shape = np.broadcast_shapes(t._data.shape, other._data.shape)
+    if shape != t._data.shape:
+        raise ShapeError(
+            f"{symbol}: the result would have shape {shape}, but an in-place operator keeps the "
+            f"tensor's shape {t._data.shape}; write t = t {symbol[:-1]} other for a new tensor"
+        )
+    if GRAD_MODE.enabled and (t.requires_grad or other.requires_grad):
+        if t.requires_grad and t._op is None:
+            name = f"'{t.label}'" if t.label else f"of shape {t._data.shape}"
+            raise RuntimeError(
+                f"{symbol}: tensor {name} is a leaf that requires grad; changing it in place "
+                "while recording would leave its gradient describing values it no longer has. "
+                "For a hand-written update step, do it inside `with no_grad():`; for a new "
+                f"tensor, write t = t {symbol[:-1]} other."
+            )
+        return record_in_place(t, op_class(), other)
+    target = t._data
+    if not target.flags.writeable:
+        target = writable(target)
+    IN_PLACE_UFUNCS[op_class](target, other._data, out=target, casting="same_kind")
+    bump_version(t)
+    return t
+
+
+def record_in_place(t: Tensor, op: Op, other: Tensor) -> Tensor:
+    """Record `t = op(t, other)` with `t` keeping its identity and its memory.
+
+    A new node (`before`) takes over `t`'s old values (a copy), op and parents; `t` becomes the
+    output of `op(before, other)`, with the result written into its memory. Ops recorded
+    earlier with `t` as an input still hold `t`; `topological_order` sends their gradients to
+    `before` (`t._prior`), and those that saved `t`'s overwritten memory refuse to run
+    backward (its version went up).
+    """
+    before = _new(Tensor)
+    before._data = t._data.copy()
+    before.grad = t.grad
+    before.parents = t.parents
+    before._op = t._op
+    before.requires_grad = t.requires_grad
+    before.keeps_grad = t.keeps_grad
+    before._hooks = t._hooks
+    before.id = t.id
+    before.label = t.label
+    before._prior = getattr(t, "_prior", None)
+    result = op.forward(before._data, other._data)
+    target = t._data if t._data.flags.writeable else writable(t._data)
+    np.copyto(target, result, casting="same_kind")
+    bump_version(t)  # views of t, and ops that saved t's memory, see the change
+    before._version = t._version
+    previous_op = before._op
+    if previous_op is not None and previous_op.versions is not None and \
+            not saved_shares_memory(previous_op, t._data):
+        # The op that made t did not keep t's own memory: its gradient is still right.
+        previous_op.versions = (before._version, *previous_op.versions[1:])
+    for name in op.saved:  # the op's saved output is t's memory (create_graph finds it there)
+        if getattr(op, name) is result:
+            setattr(op, name, t._data)
+    op.needs_grad = (before.requires_grad, other.requires_grad)
+    op.versions = (t._version, before._version, other._version) if op.saved else None
+    op.freed = False
+    t.parents = (before, other)
+    t._op = op
+    t.requires_grad = True
+    t.keeps_grad = False
+    t.grad = None
+    t._hooks = None
+    t.id = next_id()
+    t._prior = before
+    History.rewrites += 1
+    return t
+
+
+def saved_shares_memory(op: Op, array: np.ndarray) -> bool:
+    """Whether any array `op` saved for backward overlaps `array`'s memory."""
+    for name in op.saved:
+        value = getattr(op, name, None)
+        items = value if type(value) is tuple else (value,)
+        for item in items:
+            if isinstance(item, np.ndarray) and np.may_share_memory(item, array):
+                return True
+    return False
 
 
 # NumPy ufuncs that Tensor.__array_ufunc__ runs as autograd_lite ops.

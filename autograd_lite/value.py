@@ -7,7 +7,7 @@ from typing import Any
 
 from .debug.anomaly import AnomalyMode, check_forward
 from .engine.backward import run_backward
-from .engine.grad_mode import _GradMode
+from .engine.grad_mode import GRAD_MODE
 from .engine.node import Node, next_id
 from .engine.op import Op
 from .ops.scalar import (
@@ -44,7 +44,7 @@ def new_value(data: float, op: Op, parents: tuple[Value, ...]) -> Value:
     out.keeps_grad = True
     if AnomalyMode.enabled:
         check_forward(out, op)
-    if _GradMode.enabled:
+    if GRAD_MODE.enabled:
         out.parents = parents
         out._op = op
         out.requires_grad = True

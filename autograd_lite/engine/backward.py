@@ -20,7 +20,7 @@ import numpy as np
 from ..debug.anomaly import AnomalyMode, check_backward
 from .errors import ShapeError
 from .grad_mode import set_grad_enabled
-from .node import Node
+from .node import History, Node, stand_ins
 from .op import Op
 
 
@@ -37,6 +37,7 @@ def topological_order(root: Node) -> list[Node]:
     """
     if not root.requires_grad:
         return []
+    rewrites = History.rewrites  # an in-place operator ran somewhere: see `stand_ins`
     seen = {root}
     see = seen.add
     found = [root]
@@ -45,7 +46,8 @@ def topological_order(root: Node) -> list[Node]:
     push = stack.append
     pop = stack.pop
     while stack:
-        for parent in pop().parents:
+        node = pop()
+        for parent in stand_ins(node) if rewrites else node.parents:
             if parent.requires_grad and parent not in seen:
                 see(parent)
                 keep(parent)
@@ -185,8 +187,9 @@ def check_versions(node: Node, op: Op) -> None:
             name = f"'{tensor.label}'" if tensor.label else f"id {tensor.id}"
             raise RuntimeError(
                 f"backward: tensor {name} of shape {tuple(tensor._data.shape)} was changed in "
-                f"place (through .data) after op '{op.name}' saved it for backward, so its "
-                "gradient would be wrong. Change .data only after backward(), or run the "
+                f"place (a write into .data, or an in-place operator such as +=, on it or on a "
+                f"tensor sharing its memory) after op '{op.name}' saved it for backward, so its "
+                "gradient would be wrong. Change values only after backward(), or run the "
                 "forward pass again after the change."
             )
 

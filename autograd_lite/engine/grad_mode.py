@@ -1,61 +1,174 @@
-"""Grad mode: whether new operations record a graph (`no_grad` turns it off)."""
+"""Grad mode: whether new operations record a graph (`no_grad` turns it off).
+
+The mode belongs to the thread: each thread starts with recording on, and a `no_grad()` block
+in one thread never changes what another records. `no_grad`, `enable_grad` and
+`set_grad_enabled` are context managers and decorators (with or without parentheses, on
+plain and generator functions); `set_grad_enabled(False)` called on its own also switches the
+mode, as in PyTorch.
+"""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+import inspect
+import threading
+from collections.abc import Callable, Generator
 from typing import Any, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class _GradMode:
-    """Holds the one switch every op reads before recording (a class attribute, cheap to read)."""
+class GradModeState(threading.local):
+    """The switch every op reads before recording; one value per thread (True to start)."""
 
-    enabled = True
+    enabled: bool = True
+
+
+#: The state ops read: `GRAD_MODE.enabled` is this thread's mode.
+GRAD_MODE = GradModeState()
 
 
 def is_grad_enabled() -> bool:
-    """True when new operations record a graph."""
-    return _GradMode.enabled
+    """True when new operations made in this thread record a graph."""
+    return GRAD_MODE.enabled
 
 
-class set_grad_enabled:
-    """Context manager that sets grad mode to `mode` and restores the previous one on exit."""
+class GradModeContext:
+    """A context manager and decorator that sets this thread's grad mode to `mode` inside.
 
-    def __init__(self, mode: bool) -> None:
-        self.mode = bool(mode)
-        self.previous = True
+    Each `with` block (and each call of a decorated function) remembers the mode it found and
+    restores it on exit, so blocks nest and decorated functions may recurse or run in several
+    threads at once. A decorated generator runs with the mode set each time it resumes, and
+    the caller's mode is back whenever it yields.
+    """
+
+    mode: bool = True
+
+    def __init__(self) -> None:
+        self.previous: list[bool] = []
 
     def __enter__(self) -> None:
-        self.previous = _GradMode.enabled
-        _GradMode.enabled = self.mode
+        self.previous.append(GRAD_MODE.enabled)
+        GRAD_MODE.enabled = self.mode
 
     def __exit__(self, *exc: object) -> None:
-        _GradMode.enabled = self.previous
+        GRAD_MODE.enabled = self.previous.pop()
+
+    def fresh(self) -> GradModeContext:
+        """A new block with the same mode (one per decorated call)."""
+        return ModeBlock(self.mode)
+
+    def __call__(self, func: F) -> F:
+        if not callable(func):
+            raise TypeError(
+                f"{type(self).__name__}: a decorator needs a function, got "
+                f"{type(func).__name__}"
+            )
+        if inspect.isgeneratorfunction(func):
+            return self.wrap_generator(func)  # type: ignore[return-value]
+
+        @functools.wraps(func)
+        def with_mode(*args: Any, **kwargs: Any) -> Any:
+            with self.fresh():
+                return func(*args, **kwargs)
+
+        return with_mode  # type: ignore[return-value]
+
+    def wrap_generator(self, func: Callable[..., Generator[Any, Any, Any]]) -> Callable[..., Any]:
+        """`func`, a generator function, run with the mode set while its body runs."""
+
+        @functools.wraps(func)
+        def with_mode(*args: Any, **kwargs: Any) -> Generator[Any, Any, Any]:
+            with self.fresh():
+                generator = func(*args, **kwargs)
+                try:
+                    request: Any = None
+                    item = generator.send(request)
+                except StopIteration as stop:
+                    return stop.value
+            while True:
+                try:
+                    request = yield item
+                except GeneratorExit:
+                    with self.fresh():
+                        generator.close()
+                    raise
+                except BaseException as exc:
+                    try:
+                        with self.fresh():
+                            item = generator.throw(exc)
+                    except StopIteration as stop:
+                        return stop.value
+                else:
+                    try:
+                        with self.fresh():
+                            item = generator.send(request)
+                    except StopIteration as stop:
+                        return stop.value
+
+        return with_mode
 
 
-class no_grad(set_grad_enabled):
-    """Context manager and decorator: nothing built inside records a graph.
+class no_grad(GradModeContext):
+    """Context manager and decorator (`@no_grad` or `@no_grad()`): nothing built inside
+    records a graph, in this thread.
 
     >>> with no_grad():
     ...     y = x * 2          # y.requires_grad is False, no graph is kept
     """
 
-    def __init__(self) -> None:
-        super().__init__(False)
+    mode = False
+
+    def __new__(cls, func: Callable[..., Any] | None = None) -> Any:
+        if func is not None:  # used bare, as `@no_grad`
+            return cls()(func)
+        return super().__new__(cls)
+
+    def __init__(self, func: Callable[..., Any] | None = None) -> None:
+        super().__init__()
+
+
+class enable_grad(GradModeContext):
+    """Context manager and decorator (`@enable_grad` or `@enable_grad()`) that turns
+    recording back on inside a `no_grad` block, in this thread."""
+
+    mode = True
+
+    def __new__(cls, func: Callable[..., Any] | None = None) -> Any:
+        if func is not None:  # used bare, as `@enable_grad`
+            return cls()(func)
+        return super().__new__(cls)
+
+    def __init__(self, func: Callable[..., Any] | None = None) -> None:
+        super().__init__()
+
+
+class set_grad_enabled(GradModeContext):
+    """Set this thread's grad mode to `mode`: called on its own it switches the mode at once
+    (as in PyTorch); as a context manager it also restores the previous mode on exit; as a
+    decorator (`@set_grad_enabled(False)`) it sets the mode for each call only."""
+
+    def __init__(self, mode: bool) -> None:
+        if not isinstance(mode, (bool, int)):
+            raise TypeError(f"set_grad_enabled: mode must be a bool, got {type(mode).__name__}")
+        super().__init__()
+        self.mode = bool(mode)
+        self.previous.append(GRAD_MODE.enabled)
+        GRAD_MODE.enabled = self.mode
+
+    def __enter__(self) -> None:
+        pass  # the mode was set when the object was made; __exit__ restores the one before
 
     def __call__(self, func: F) -> F:
-        @functools.wraps(func)
-        def without_grad(*args: Any, **kwargs: Any) -> Any:
-            with no_grad():
-                return func(*args, **kwargs)
-
-        return without_grad  # type: ignore[return-value]
+        # Used as a decorator, the switch made on construction is undone: only calls set it.
+        if self.previous:
+            GRAD_MODE.enabled = self.previous.pop()
+        return super().__call__(func)
 
 
-class enable_grad(set_grad_enabled):
-    """Context manager that turns recording back on (inside a `no_grad` block)."""
+class ModeBlock(GradModeContext):
+    """A plain block that sets the mode on entry (what a decorated call runs in)."""
 
-    def __init__(self) -> None:
-        super().__init__(True)
+    def __init__(self, mode: bool) -> None:
+        super().__init__()
+        self.mode = mode

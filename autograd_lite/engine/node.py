@@ -104,3 +104,39 @@ class Node:
 
 #: A fresh monotonic node id (the counter's own `__next__`, the cheapest call there is).
 next_id = _ids.__next__
+
+
+class History:
+    """How many in-place operators have given a node new history (`y += x` on a tensor in a
+    graph). Until the first one, every node is younger than its parents and backward needs no
+    check; after it, `topological_order` sends a gradient meant for the values from before a
+    change to the node that stands for them (see `stand_ins`)."""
+
+    rewrites = 0
+
+
+def stand_ins(node: Node) -> tuple[Node, ...]:
+    """`node.parents`, each as it was when `node` was made.
+
+    A parent younger than `node` (a larger `id`) was changed in place after `node` used it;
+    its `_prior` chain leads to the node that holds its earlier values and history. The
+    parents tuple is fixed up once, so drawings and later passes see the right graph.
+    """
+    parents = node.parents
+    made = node.id
+    if all(parent.id < made for parent in parents):
+        return parents
+    fixed = []
+    for parent in parents:
+        while parent.id > made:
+            prior = getattr(parent, "_prior", None)
+            if prior is None:
+                raise RuntimeError(
+                    f"backward: node id {parent.id} is younger than its child id {made} and "
+                    "has no earlier version; the graph was changed in a way backward cannot "
+                    "follow"
+                )
+            parent = prior
+        fixed.append(parent)
+    node.parents = tuple(fixed)
+    return node.parents

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from ..data_view import bump_version
 from ..tensor import Tensor
 from ..value import Value
 
@@ -179,7 +180,7 @@ class Optimizer:
                 state = states[i] = {}
             if in_place is not None and isinstance(p, Tensor) and data.flags.writeable:
                 in_place(state, data, grad)
-                p._version += 1  # as a write through `.data` would: recorded uses go stale
+                bump_version(p)  # as a write through `.data` would: recorded uses go stale
             else:
                 _write(p, self.update(state, data, grad))
 
@@ -211,9 +212,10 @@ def _write(p: Parameter, new: np.ndarray) -> None:
     array instead, so that graph keeps the values it was built with.
     """
     if isinstance(p, Tensor):
-        data = p.data
+        data = p._data
         if data.flags.writeable:
             data[...] = new
+            bump_version(p)
         else:
             p.data = np.array(new, dtype=data.dtype)
     else:
