@@ -9,7 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 from .ops.linalg import Linear
-from .tensor import Tensor, apply_binary, as_tensor, concatenate, new_tensor, stack, where
+from .tensor import (
+    Tensor,
+    apply_binary,
+    as_tensor,
+    concatenate,
+    new_tensor,
+    norm,
+    stack,
+    where,
+)
 
 
 def exp(x: Any) -> Tensor:
@@ -94,6 +103,60 @@ def min(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A0
     return as_tensor(x).min(axis, keepdims)
 
 
+def prod(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
+    """Product over `axis` (None: all axes; an int or a tuple)."""
+    return as_tensor(x).prod(axis, keepdims)
+
+
+def var(x: Any, axis: Any = None, ddof: float = 0, keepdims: bool = False) -> Tensor:
+    """Variance over `axis`, sum((x - mean)^2) / (n - ddof), as `numpy.var`."""
+    return as_tensor(x).var(axis, ddof, keepdims)
+
+
+def std(x: Any, axis: Any = None, ddof: float = 0, keepdims: bool = False) -> Tensor:
+    """Standard deviation over `axis` (the square root of `var`)."""
+    return as_tensor(x).std(axis, ddof, keepdims)
+
+
+def cumsum(x: Any, axis: Any = None) -> Tensor:
+    """Running sums along `axis` (None: over the flattened values)."""
+    return as_tensor(x).cumsum(axis)
+
+
+def mod(x: Any, y: Any) -> Tensor:
+    """x % y elementwise, as `numpy.mod` (the result has the sign of y)."""
+    x_t = x if isinstance(x, Tensor) else as_tensor(x, y if isinstance(y, Tensor) else None)
+    return x_t % y
+
+
+def outer(x: Any, y: Any) -> Tensor:
+    """The outer product of the flattened `x` (n values) and `y` (m values): shape (n, m),
+    out[i, j] = x[i] * y[j], as `numpy.outer`."""
+    x_t = x if isinstance(x, Tensor) else as_tensor(x, y if isinstance(y, Tensor) else None)
+    y_t = y if isinstance(y, Tensor) else as_tensor(y, x_t)
+    return x_t.reshape(-1, 1) * y_t.reshape(1, -1)
+
+
+def squeeze(x: Any, axis: Any = None) -> Tensor:
+    """The axes of length 1 removed (only those in `axis` when given)."""
+    return as_tensor(x).squeeze(axis)
+
+
+def expand_dims(x: Any, axis: Any) -> Tensor:
+    """New axes of length 1 at the positions `axis` (NumPy's name)."""
+    return as_tensor(x).expand_dims(axis)
+
+
+def unsqueeze(x: Any, dim: int) -> Tensor:
+    """A new axis of length 1 at position `dim` (PyTorch's name)."""
+    return as_tensor(x).unsqueeze(dim)
+
+
+def flatten(x: Any, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    """The values as a 1-D tensor (axes `start_dim` .. `end_dim` merged, as in PyTorch)."""
+    return as_tensor(x).flatten(start_dim, end_dim)
+
+
 def logsumexp(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
     """log(sum(exp(x))) over `axis`, without overflow."""
     return as_tensor(x).logsumexp(axis, keepdims)
@@ -152,8 +215,9 @@ def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
 
 
 __all__ = [
-    "abs", "broadcast_to", "clip", "concatenate", "cos", "exp", "log", "log_softmax",
-    "linear", "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum", "relu", "reshape",
-    "sigmoid", "sin", "softmax", "sqrt", "stack", "sum", "swapaxes", "tanh", "transpose",
-    "where",
+    "abs", "broadcast_to", "clip", "concatenate", "cos", "cumsum", "exp", "expand_dims",
+    "flatten", "log", "log_softmax", "linear", "logsumexp", "matmul", "max", "maximum", "mean",
+    "min", "minimum", "mod", "norm", "outer", "prod", "relu", "reshape", "sigmoid", "sin", "softmax",
+    "sqrt", "squeeze", "stack", "std", "sum", "swapaxes", "tanh", "transpose", "unsqueeze",
+    "var", "where",
 ]

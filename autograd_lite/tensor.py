@@ -27,7 +27,7 @@ from .engine.errors import ShapeError
 from .engine.grad_mode import GRAD_MODE
 from .engine.node import History, Node, next_id
 from .engine.op import Op
-from .ops.arithmetic import Add, Div, Mul, Neg, Pow, Sub
+from .ops.arithmetic import Add, Div, Mod, Mul, Neg, Pow, Sub
 from .ops.elementwise import (
     Abs,
     Clip,
@@ -44,7 +44,21 @@ from .ops.elementwise import (
     Where,
 )
 from .ops.linalg import MatMul
-from .ops.reductions import LogSoftmax, LogSumExp, Max, Mean, Min, Softmax, Sum
+from .ops.reductions import (
+    Cumsum,
+    LogSoftmax,
+    LogSumExp,
+    Max,
+    Mean,
+    Min,
+    Norm,
+    Prod,
+    Softmax,
+    Std,
+    Sum,
+    Var,
+    normalize_axes,
+)
 from .ops.shape import BroadcastTo, Concatenate, GetItem, Reshape, ScatterAdd, Stack, Transpose
 
 _new = object.__new__
@@ -451,6 +465,17 @@ class Tensor(Node):
     def __rpow__(self, other: Any) -> Tensor:
         return apply_binary(Pow(), as_tensor(other, self), self)
 
+    def pow(self, exponent: Any) -> Tensor:
+        """self ** exponent, elementwise (PyTorch's method name)."""
+        return self ** exponent
+
+    def __mod__(self, other: Any) -> Tensor:
+        other = other if type(other) is Tensor else as_tensor(other, self)
+        return apply_binary(Mod(), self, other)
+
+    def __rmod__(self, other: Any) -> Tensor:
+        return apply_binary(Mod(), as_tensor(other, self), self)
+
     def __matmul__(self, other: Any) -> Tensor:
         other = other if type(other) is Tensor else as_tensor(other, self)
         return apply_binary(MatMul(), self, other)
@@ -571,6 +596,26 @@ class Tensor(Node):
         """Minimum over `axis`; tied minima share the gradient equally."""
         return apply_unary(Min(axis, keepdims), self)
 
+    def prod(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+        """Product over `axis` (None: all axes; an int or a tuple)."""
+        return apply_unary(Prod(axis, keepdims), self)
+
+    def var(self, axis: Any = None, ddof: float = 0, keepdims: bool = False) -> Tensor:
+        """Variance over `axis`: sum((x - mean)^2) / (n - ddof), as `numpy.var`."""
+        return apply_unary(Var(axis, keepdims, ddof), self)
+
+    def std(self, axis: Any = None, ddof: float = 0, keepdims: bool = False) -> Tensor:
+        """Standard deviation over `axis`: the square root of `var` (NumPy's `ddof`)."""
+        return apply_unary(Std(axis, keepdims, ddof), self)
+
+    def norm(self, ord: Any = None, axis: Any = None, keepdims: bool = False) -> Tensor:
+        """The vector or matrix norm over `axis`, as `numpy.linalg.norm` (see `norm`)."""
+        return norm(self, ord, axis, keepdims)
+
+    def cumsum(self, axis: Any = None) -> Tensor:
+        """Running sums along `axis` (None: over the flattened values, as `numpy.cumsum`)."""
+        return apply_unary(Cumsum(axis), self)
+
     def logsumexp(self, axis: Any = None, keepdims: bool = False) -> Tensor:
         """log(sum(exp(x))) over `axis`, computed without overflow."""
         return apply_unary(LogSumExp(axis, keepdims), self)
@@ -590,9 +635,48 @@ class Tensor(Node):
             shape = tuple(shape[0])
         return apply_view(Reshape(shape), self)
 
-    def flatten(self) -> Tensor:
-        """The values as a 1-D tensor."""
-        return self.reshape(-1)
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        """The values as a 1-D tensor (`ndarray.flatten`); with PyTorch's `start_dim` and
+        `end_dim`, only the axes from `start_dim` to `end_dim` are merged into one."""
+        shape = self._data.shape
+        if not shape:
+            return self.reshape(1)
+        first, last = (normalize_axes("flatten", a, len(shape))[0] for a in (start_dim, end_dim))
+        if first > last:
+            raise ValueError(
+                f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for a tensor of "
+                f"shape {shape}"
+            )
+        return self.reshape(shape[:first] + (-1,) + shape[last + 1:])
+
+    def squeeze(self, axis: Any = None) -> Tensor:
+        """The axes of length 1 removed (only those in `axis` when given; each must have
+        length 1, as in `numpy.squeeze`)."""
+        shape = self._data.shape
+        if axis is None:
+            axes = tuple(i for i, n in enumerate(shape) if n == 1)
+        else:
+            axes = normalize_axes("squeeze", axis, len(shape))
+            for a in axes:
+                if shape[a] != 1:
+                    raise ValueError(
+                        f"squeeze: axis {a} of shape {shape} has length {shape[a]}, not 1; only "
+                        "axes of length 1 can be removed"
+                    )
+        return self.reshape(tuple(n for i, n in enumerate(shape) if i not in axes))
+
+    def expand_dims(self, axis: Any) -> Tensor:
+        """New axes of length 1 inserted at the positions `axis` (an int or a tuple), as
+        `numpy.expand_dims`."""
+        items = axis if isinstance(axis, (tuple, list)) else (axis,)
+        ndim = self._data.ndim + len(items)
+        axes = normalize_axes("expand_dims", tuple(items), ndim)
+        rest = iter(self._data.shape)
+        return self.reshape(tuple(1 if i in axes else next(rest) for i in range(ndim)))
+
+    def unsqueeze(self, dim: int) -> Tensor:
+        """A new axis of length 1 at position `dim` (PyTorch's name for `expand_dims`)."""
+        return self.expand_dims(dim)
 
     def transpose(self, *axes: Any) -> Tensor:
         """Axes permuted (reversed when none are given), as `ndarray.transpose`."""
@@ -791,3 +875,62 @@ def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
     if not tensors:
         raise ValueError("stack: need at least one tensor")
     return apply_op(Stack(axis), tensors)
+
+
+def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> Tensor:
+    """The norm of `x`, as `numpy.linalg.norm`: a vector norm over one axis (`ord` None or 2:
+    Euclidean; 1; inf; -inf; 0: the count of nonzeros; any other p), a matrix norm over two
+    (`ord` None or "fro": Frobenius; 1, -1, inf, -inf: the largest or smallest absolute column
+    or row sum). With `axis` None, `x` is flattened for `ord` None, else must be 1-D or 2-D.
+    The 2-norm's gradient at 0 is 0, as in PyTorch. Singular-value norms (matrix `ord` 2, -2,
+    "nuc") have no derivative rule here: `TypeError`."""
+    x = as_tensor(x)
+    if axis is None:
+        if ord is None:
+            return apply_unary(Norm(None, keepdims), x)
+        if x.ndim not in (1, 2):
+            raise ValueError(f"norm: ord={ord!r} with axis=None needs a 1-D or 2-D tensor, got "
+                             f"shape {x.shape}; pass axis")
+        axis = tuple(range(x.ndim))
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    if len(axes) == 1:
+        return vector_norm(x, ord, axes[0], keepdims)
+    if len(axes) == 2:
+        return matrix_norm(x, ord, axes, keepdims)
+    raise ValueError(f"norm: axis must name one axis (a vector norm) or two (a matrix norm), got "
+                     f"{axis!r}")
+
+
+def vector_norm(x: Tensor, ord: Any, axis: int, keepdims: bool) -> Tensor:
+    """The vector norm of `x` along `axis` (see `norm`)."""
+    if ord is None or ord == 2:
+        return apply_unary(Norm(axis, keepdims), x)
+    if ord == np.inf:
+        return x.abs().max(axis, keepdims)
+    if ord == -np.inf:
+        return x.abs().min(axis, keepdims)
+    if ord == 0:  # a count: its derivative is 0 wherever it exists
+        return constant(np.asarray((x._data != 0).sum(axis=axis, keepdims=keepdims),
+                                   dtype=x.dtype))
+    if ord == 1:
+        return x.abs().sum(axis, keepdims)
+    if isinstance(ord, str):
+        raise ValueError(f"norm: ord={ord!r} is a matrix norm; a vector norm takes a number")
+    return (x.abs() ** ord).sum(axis, keepdims) ** (1.0 / ord)
+
+
+def matrix_norm(x: Tensor, ord: Any, axes: tuple[int, ...], keepdims: bool) -> Tensor:
+    """The matrix norm of `x` over the two `axes` (see `norm`)."""
+    rows, cols = (int(a) % x.ndim for a in axes)
+    if ord is None or ord == "fro":
+        return apply_unary(Norm(axes, keepdims), x)
+    if ord in (1, -1, np.inf, -np.inf):
+        summed, extreme = (rows, cols) if ord in (1, -1) else (cols, rows)
+        sums = x.abs().sum(summed, keepdims=True)
+        out = sums.max(extreme, keepdims=True) if ord > 0 else sums.min(extreme, keepdims=True)
+        return out if keepdims else out.squeeze((rows, cols))
+    raise TypeError(
+        f"norm: the matrix norm ord={ord!r} is computed from singular values, which have no "
+        "derivative rule in autograd_lite; use ord='fro' (Frobenius), 1 or inf, or compute it "
+        "from np.asarray(x) for a value without gradient"
+    )

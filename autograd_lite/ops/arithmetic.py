@@ -193,3 +193,29 @@ class Neg(TensorOp):
 
     def jvp(self, tangent_x: Any) -> Any:
         return -tangent_x
+
+
+@register
+class Mod(TensorOp):
+    """out = x % y (NumPy's `mod`: the result has the sign of y).
+    grad_x = grad_out, grad_y = -grad_out * floor(x / y).
+
+    The quotient floor(x / y) is a step function: it is kept as a constant, and the
+    derivative does not exist where x / y is a whole number (where the result jumps).
+    """
+
+    __slots__ = ("quotient",)
+    name = "mod"
+    domain = ("away_from_kinks", "positive")
+    saved = ("quotient",)
+    rule = "d(x mod y) = dx - floor(x / y) dy"
+
+    def forward(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        self.quotient = broadcasting(np.floor_divide, "mod", x, y)
+        return np.mod(x, y)
+
+    def vjp(self, grad_out: Any) -> tuple:
+        return grad_out, -grad_out * self.quotient
+
+    def jvp(self, tangent_x: Any, tangent_y: Any) -> Any:
+        return sum_terms(tangent_x, None if tangent_y is None else -tangent_y * self.quotient)

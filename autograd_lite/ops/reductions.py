@@ -1,5 +1,5 @@
-"""Reductions and axis-wise normalisations on Tensors: sum mean max min logsumexp, softmax
-and log_softmax. `axis` is None (all axes), an int or a tuple of ints; `keepdims` as in NumPy.
+"""Reductions and axis-wise operations on Tensors: sum mean max min prod var logsumexp,
+softmax, log_softmax and cumsum. `axis` is None (all axes), an int or a tuple of ints; `keepdims` as in NumPy.
 
 Ties in `max`/`min` share the gradient equally among the tied elements.
 """
@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from ..engine.errors import axis_error
+from ..engine.node import Node
 from ..engine.op import TensorOp, register
 from .generic import broadcast_to, exp
 
@@ -274,3 +275,219 @@ class LogSoftmax(TensorOp):
 
     def describe(self) -> str:
         return f"axis={self.axis}"
+
+
+@register
+class Prod(Reduction):
+    """out = x.prod(axis).   grad_x = grad_out * (the product of the other elements).
+
+    Where the product is a normal, finite number, the product of the others is `out / x`;
+    otherwise (a 0 among the inputs, or a product beyond the float range) it is computed from
+    running products from both ends, so a single 0 still gets its gradient. Under
+    `create_graph` it is built from differentiable ops (see `product_of_others_on_graph`).
+    """
+
+    __slots__ = ("x", "out")
+    name = "prod"
+    # Differentiable everywhere; sampled away from 0 because PyTorch, the tests' oracle, loses
+    # second derivatives to underflow there (zeros have tests of their own).
+    domain = "nonzero"
+    saved = ("x", "out")
+    rule = "d prod(x) = sum_i (prod_{j != i} x_j) dx_i;  grad_x = grad_out * prod(x) / x"
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.prepare(x)
+        self.x = x
+        self.out = np.multiply.reduce(x, axis=self.axes, keepdims=self.keepdims)
+        return self.out
+
+    def others(self) -> Any:
+        """The product of the other elements, for each element of x (x's shape)."""
+        x = self.x
+        if isinstance(x, Node):  # create_graph: out / x would lose x's square to underflow
+            return product_of_others_on_graph(x, self.axes)
+        out = self.grad_kept(self.out)
+        magnitude = np.abs(out)
+        if (magnitude >= np.finfo(out.dtype).tiny).all() and np.isfinite(magnitude).all():
+            return out / x  # no zero, no overflow, no precision lost to a subnormal product
+        return product_of_others(x, self.axes)
+
+    def vjp(self, grad_out: Any) -> tuple:
+        return (self.grad_kept(grad_out) * self.others(),)
+
+    def jvp(self, tangent_x: Any) -> Any:
+        return (tangent_x * self.others()).sum(axis=self.axes, keepdims=self.keepdims)
+
+
+def product_of_others(x: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
+    """For each element of `x`, the product of the other elements over `axes` (zeros allowed):
+    the running product of the elements before it times that of the elements after it."""
+    if not axes:
+        return np.ones_like(x)
+    last = tuple(range(x.ndim - len(axes), x.ndim))
+    moved = np.moveaxis(x, axes, last)
+    flat = moved.reshape(moved.shape[: x.ndim - len(axes)] + (-1,))
+    ones = np.ones(flat.shape[:-1] + (1,), dtype=x.dtype)
+    before = np.cumprod(np.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
+    after = np.cumprod(np.concatenate([ones, flat[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
+    return np.moveaxis((before * after).reshape(moved.shape), last, axes)
+
+
+def product_of_others_on_graph(x: Any, axes: tuple[int, ...]) -> Any:
+    """`product_of_others` for a Tensor under `create_graph`, written with differentiable ops
+    so a second derivative sees it: for each element i, the product of a row that is x with
+    x_i replaced by 1 (n rows of n values for the n elements reduced together)."""
+    if not axes:
+        return x * 0.0 + 1.0
+    rest = tuple(a for a in range(x.ndim) if a not in axes)
+    order = rest + axes
+    moved = x.transpose(order)
+    lead = moved.shape[: len(rest)]
+    count = math.prod(moved.shape[len(rest):])
+    eye = np.eye(count, dtype=x.dtype)
+    rows = moved.reshape(lead + (1, count)) * (1.0 - eye) + eye
+    others = rows.prod(axis=-1).reshape(moved.shape)
+    return others.transpose(tuple(np.argsort(order)))
+
+
+@register
+class Var(Reduction):
+    """out = x.var(axis, ddof) = sum((x - mean)^2) / (n - ddof).
+    grad_x = grad_out * 2 (x - mean) / (n - ddof)."""
+
+    __slots__ = ("ddof", "x", "divisor")
+    name = "var"
+    domain = "real"
+    saved = ("x",)
+    rule = "grad_x = grad_out * 2 (x - mean(x)) / (n - ddof)"
+
+    def __init__(self, axis: Any = None, keepdims: bool = False, ddof: float = 0) -> None:
+        super().__init__(axis, keepdims)
+        if isinstance(ddof, bool) or not isinstance(ddof, (int, float, np.integer, np.floating)):
+            raise TypeError(f"var: ddof must be a number, got {ddof!r}")
+        self.ddof = ddof
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.prepare(x)
+        self.x = x
+        count = math.prod([x.shape[a] for a in self.axes])
+        self.divisor = count - self.ddof
+        return np.var(x, axis=self.axes, ddof=self.ddof, keepdims=self.keepdims)
+
+    def centered(self) -> Any:
+        """x minus its mean over the axes (x's shape), recomputed from the saved x so that a
+        second derivative sees how it depends on x."""
+        x = self.x
+        return x - x.mean(axis=self.axes, keepdims=True)
+
+    def vjp(self, grad_out: Any) -> tuple:
+        return (self.grad_kept(grad_out) * self.centered() * (2.0 / self.divisor),)
+
+    def jvp(self, tangent_x: Any) -> Any:
+        change = (self.centered() * tangent_x).sum(axis=self.axes, keepdims=self.keepdims)
+        return change * (2.0 / self.divisor)
+
+    def describe(self) -> str:
+        extra = super().describe()
+        return f"{extra} ddof={self.ddof}".strip() if self.ddof else extra
+
+
+@register
+class Std(Var):
+    """out = sqrt(x.var(axis, ddof)).
+    grad_x = grad_out * (x - mean) / ((n - ddof) out), and 0 where out is 0 (all values equal,
+    where the derivative does not exist: PyTorch's choice)."""
+
+    __slots__ = ("out",)
+    name = "std"
+    domain = "away_from_kinks"  # a kink where all the values reduced together are equal
+    saved = ("x", "out")
+    rule = "grad_x = grad_out (x - mean(x)) / ((n - ddof) std(x));  0 where std(x) = 0"
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.out = np.sqrt(super().forward(x))
+        return self.out
+
+    def scale(self) -> Any:
+        """1 / ((n - ddof) std) in the keepdims shape, with 1 in place of a std of 0 (where
+        x - mean is 0 too, so the gradient is 0)."""
+        out = self.grad_kept(self.out)
+        zero = (out._data if isinstance(out, Node) else out) == 0
+        return 1.0 / ((out + zero) * self.divisor)
+
+    def vjp(self, grad_out: Any) -> tuple:
+        return (self.grad_kept(grad_out) * self.centered() * self.scale(),)
+
+    def jvp(self, tangent_x: Any) -> Any:
+        change = self.centered() * tangent_x * self.scale()
+        return change.sum(axis=self.axes, keepdims=self.keepdims)
+
+
+@register
+class Cumsum(TensorOp):
+    """out = x.cumsum(axis) (running sums; axis None: over the flattened values).
+    grad_x = the running sums of grad_out taken from the end."""
+
+    __slots__ = ("axis", "along", "shape")
+    name = "cumsum"
+    domain = "real"
+    rule = "grad_x[i] = sum_{j >= i} grad_out[j] along the axis"
+
+    def __init__(self, axis: Any = None) -> None:
+        self.axis = axis
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.shape = x.shape
+        if self.axis is None:
+            self.along = 0
+            return np.cumsum(x.reshape(-1))
+        self.along = normalize_axis("cumsum", self.axis, x.ndim)
+        return np.cumsum(x, axis=self.along)
+
+    def reversed_along(self, a: Any) -> Any:
+        """`a` read backwards along the axis (a view for arrays, an indexing op on Tensors)."""
+        return a[(slice(None),) * self.along + (slice(None, None, -1),)]
+
+    def vjp(self, grad_out: Any) -> tuple:
+        flipped = self.reversed_along(grad_out)
+        grad_x = self.reversed_along(flipped.cumsum(axis=self.along))
+        return (grad_x.reshape(self.shape) if self.axis is None else grad_x,)
+
+    def jvp(self, tangent_x: Any) -> Any:
+        if self.axis is None:
+            tangent_x = tangent_x.reshape(-1)
+        return tangent_x.cumsum(axis=self.along)
+
+    def describe(self) -> str:
+        return "" if self.axis is None else f"axis={self.axis}"
+
+
+@register
+class Norm(Reduction):
+    """out = sqrt(sum(x^2, axis)), the Euclidean norm (Frobenius for matrices).
+    grad_x = grad_out * x / out, and 0 where out is 0 (where the derivative does not exist:
+    PyTorch's choice)."""
+
+    __slots__ = ("x", "out")
+    name = "norm"
+    domain = "nonzero"  # a kink where every value reduced together is 0
+    saved = ("x", "out")
+    rule = "grad_x = grad_out * x / ||x||;  0 where ||x|| = 0"
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.prepare(x)
+        self.x = x
+        self.out = np.sqrt(np.add.reduce(x * x, axis=self.axes, keepdims=self.keepdims))
+        return self.out
+
+    def scale(self) -> Any:
+        """1 / out in the keepdims shape, with 1 in place of a norm of 0 (where x is 0)."""
+        out = self.grad_kept(self.out)
+        zero = (out._data if isinstance(out, Node) else out) == 0
+        return 1.0 / (out + zero)
+
+    def vjp(self, grad_out: Any) -> tuple:
+        return (self.grad_kept(grad_out) * self.x * self.scale(),)
+
+    def jvp(self, tangent_x: Any) -> Any:
+        return (self.x * tangent_x * self.scale()).sum(axis=self.axes, keepdims=self.keepdims)

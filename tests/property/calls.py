@@ -283,6 +283,98 @@ REDUCTIONS: dict[str, tuple[Callable, Callable, Callable]] = {
 }
 
 
+def torch_prod(t: Any, x: Any, dims: tuple[int, ...], keepdims: bool) -> Any:
+    """torch.prod reduces one dim at a time: the last first, so the others keep their place."""
+    for dim in sorted(dims, reverse=True):
+        x = t.prod(x, dim=dim, keepdim=keepdims)
+    return x
+
+
+REDUCTIONS["prod"] = (ag.prod, np.prod, torch_prod)
+
+
+@st.composite
+def norm_call(draw: Any) -> OpCall:
+    """The Euclidean norm over some axes, as np.linalg.norm's default (ord None)."""
+    shape = draw(SHAPES)
+    axis = draw(axes_of(len(shape)))
+    keepdims = draw(st.booleans())
+    dims = normalized(axis, len(shape))
+
+    def reference(x: np.ndarray) -> np.ndarray:
+        return np.sqrt(np.sum(x * x, axis=axis, keepdims=keepdims))
+
+    def torch_fn(t: Any, x: Any) -> Any:
+        return x.abs() if not dims else t.linalg.vector_norm(x, dim=dims, keepdim=keepdims)
+
+    return OpCall("norm", f"Norm(axis={axis}, keepdims={keepdims})", (shape,),
+                  lambda x: norm_over(x, axis, keepdims), reference, torch_fn)
+
+
+def norm_over(x: Any, axis: Any, keepdims: bool) -> Any:
+    """The 2-norm over any axes (np.linalg.norm takes at most two: the op takes any)."""
+    from autograd_lite.ops.reductions import Norm
+    from autograd_lite.tensor import apply_unary
+
+    return apply_unary(Norm(axis, keepdims), x)
+
+
+@st.composite
+def variance_call(draw: Any, name: str) -> OpCall:
+    """x.var(...) or x.std(...) with NumPy's ddof (0, or 1 where more than one value)."""
+    shape = draw(SHAPES)
+    axis = draw(axes_of(len(shape)))
+    keepdims = draw(st.booleans())
+    dims = normalized(axis, len(shape))
+    count = math.prod(shape[d] for d in dims)
+    ddof = draw(st.sampled_from([0, 1] if count > 1 else [0]))
+
+    def torch_fn(t: Any, x: Any) -> Any:
+        if not dims:  # the variance over no axis is 0 (torch reads dim=() as all dims)
+            return x * 0.0
+        return getattr(t, name)(x, dim=dims, correction=ddof, keepdim=keepdims)
+
+    function = getattr(ag, name)
+    reference = getattr(np, name)
+    forms = [(f"x.{name}(axis={axis}, ddof={ddof}, keepdims={keepdims})",
+              lambda x: getattr(x, name)(axis=axis, ddof=ddof, keepdims=keepdims)),
+             (f"ag.{name}(x, axis={axis}, ddof={ddof}, keepdims={keepdims})",
+              lambda x: function(x, axis=axis, ddof=ddof, keepdims=keepdims))]
+    text, fn = draw(st.sampled_from(forms))
+    return OpCall(name, text, (shape,), fn,
+                  lambda x: np.asarray(reference(x, axis=axis, ddof=ddof, keepdims=keepdims)),
+                  torch_fn)
+
+
+@st.composite
+def cumsum_call(draw: Any) -> OpCall:
+    shape = draw(SHAPES)
+    axis = draw(st.one_of(st.none(), st.integers(-len(shape), len(shape) - 1))
+                if shape else st.none())
+
+    def torch_fn(t: Any, x: Any) -> Any:
+        return x.reshape(-1).cumsum(0) if axis is None else x.cumsum(axis)
+
+    forms = [(f"x.cumsum(axis={axis})", lambda x: x.cumsum(axis=axis)),
+             (f"ag.cumsum(x, axis={axis})", lambda x: ag.cumsum(x, axis=axis))]
+    text, fn = draw(st.sampled_from(forms))
+    return OpCall("cumsum", text, (shape,), fn, lambda x: np.cumsum(x, axis=axis), torch_fn)
+
+
+@st.composite
+def mod_call(draw: Any) -> OpCall:
+    """x % y with one side a constant, so that x / y stays away from whole numbers, where the
+    result jumps: x % 0.7 for x on the grid, and 2.3 % y for y in the positive domain."""
+    shape = draw(SHAPES)
+    if draw(st.booleans()):
+        c = draw(st.sampled_from([0.7, 1.3, -0.9]))
+        return OpCall("mod", f"x % {c}", (shape,), lambda x: x % c, lambda x: np.mod(x, c),
+                      lambda t, x: t.remainder(x, c), positions=(0,))
+    c = draw(st.sampled_from([2.3, -1.7]))
+    return OpCall("mod", f"{c} % y", (shape,), lambda y: c % y, lambda y: np.mod(c, y),
+                  lambda t, y: t.remainder(t.full_like(y, c), y), positions=(1,))
+
+
 def reduction_call(name: str) -> st.SearchStrategy[OpCall]:
     function, reference, torch_reduce = REDUCTIONS[name]
 
@@ -570,6 +662,11 @@ TENSOR_CALLS: dict[str, st.SearchStrategy[OpCall]] = {
     "linear": linear_call(),
     "mse_loss": mse_loss_call(),
     "cross_entropy": cross_entropy_call(),
+    "var": variance_call("var"),
+    "std": variance_call("std"),
+    "cumsum": cumsum_call(),
+    "norm": norm_call(),
+    "mod": mod_call(),
 }
 TENSOR_CALLS["pow"] = st.one_of(binary_call("pow"), pow_with_a_constant())
 
