@@ -7,6 +7,7 @@
 from . import (
     datasets,
     nn,
+    numpy_functions,  # noqa: F401  (what NumPy's functions do on Tensors)
     ops,  # noqa: F401  (registers the built-in ops)
     optim,
 )
@@ -70,8 +71,8 @@ __all__ = [
     "concatenate", "cos", "enable_grad", "exp", "is_grad_enabled", "linear", "log", "log_softmax",
     "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum", "no_grad", "relu",
     "reshape", "set_grad_enabled", "sigmoid", "sin", "softmax", "sqrt", "stack", "sum",
-    "swapaxes", "tanh", "transpose", "where", "cumsum", "expand_dims", "flatten", "mod", "norm", "outer",
-    "prod", "squeeze", "std", "unsqueeze", "var",
+    "swapaxes", "tanh", "transpose", "where", "cumsum", "expand_dims", "flatten", "mod",
+    "norm", "outer", "prod", "squeeze", "std", "unsqueeze", "var",
     "backward_steps", "detect_anomaly", "draw_graph",
     "datasets", "manual_seed", "nn", "optim",
     "CUSTOM_OPS", "Function", "GradcheckError", "grad", "gradcheck", "hessian", "jacobian", "jvp",

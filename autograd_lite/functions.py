@@ -217,7 +217,7 @@ def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
 __all__ = [
     "abs", "broadcast_to", "clip", "concatenate", "cos", "cumsum", "exp", "expand_dims",
     "flatten", "log", "log_softmax", "linear", "logsumexp", "matmul", "max", "maximum", "mean",
-    "min", "minimum", "mod", "norm", "outer", "prod", "relu", "reshape", "sigmoid", "sin", "softmax",
-    "sqrt", "squeeze", "stack", "std", "sum", "swapaxes", "tanh", "transpose", "unsqueeze",
-    "var", "where",
+    "min", "minimum", "mod", "norm", "outer", "prod", "relu", "reshape", "sigmoid", "sin",
+    "softmax", "sqrt", "squeeze", "stack", "std", "sum", "swapaxes", "tanh", "transpose",
+    "unsqueeze", "var", "where",
 ]

@@ -192,22 +192,42 @@ class Tensor(Node):
     __slots__ = ("_version", "_shares", "_prior")
 
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
-        """NumPy ufuncs on Tensors: the differentiable ones run the matching op (`np.sin(t)` is
-        `t.sin()`, `ndarray + t` records an `add`), comparisons give boolean arrays, and any
-        other use raises a TypeError that says what to call instead."""
+        """NumPy ufuncs on Tensors: the differentiable ones run the matching ops (`np.sin(t)`
+        is `t.sin()`, `ndarray + t` records an `add`), those whose result has no derivative
+        give plain arrays (comparisons, `np.isnan`) or constant Tensors (`np.floor`,
+        `np.sign`), `np.add.reduce` and friends run the matching reduction, and any other use
+        raises a TypeError that says what to call instead."""
         name = ufunc.__name__
-        if method == "__call__" and not kwargs:
+        if method == "__call__" and ufunc_options_are_default(kwargs):
             if len(inputs) == 2 and name in BINARY_UFUNCS:
                 x, y = (as_tensor(value, self) for value in inputs)
-                return apply_binary(BINARY_UFUNCS[name](), x, y)
+                return BINARY_UFUNCS[name](x, y)
             if len(inputs) == 1 and name in UNARY_UFUNCS:
-                return apply_unary(UNARY_UFUNCS[name](), self)
-            if name in COMPARISONS:
+                return UNARY_UFUNCS[name](self)
+            if name in VALUE_UFUNCS:
                 return ufunc(*[unwrap(value) for value in inputs])
+            if name in STEP_UFUNCS:
+                return constant(np.asarray(ufunc(*[unwrap(value) for value in inputs])))
+        if method in ("reduce", "accumulate", "outer") and len(inputs) == 1 + (method == "outer"):
+            result = ufunc_method(ufunc, method, inputs, kwargs, self)
+            if result is not None:
+                return result
         call = f"numpy.{name}" + ("" if method == "__call__" else f".{method}")
-        if "out" in kwargs:
+        if kwargs.get("out") is not None:
             call += " with out="
         raise ufunc_error(call, name)
+
+    def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
+        """NumPy functions on Tensors (`np.dot`, `np.sum`, `np.concatenate`...): the
+        differentiable ones run autograd_lite ops and return a Tensor; those whose result has
+        no derivative (`np.shape`, `np.argmax`) run on the values; anything else raises a
+        TypeError naming what to use. Never a plain array that silently cuts the graph."""
+        handler = ARRAY_FUNCTIONS.get(func)
+        if handler is not None:
+            return handler(*args, **kwargs)
+        if func in VALUE_FUNCTIONS:
+            return func(*unwrap_all(args), **{k: unwrap_all(v) for k, v in kwargs.items()})
+        raise array_function_error(func)
     __hash__ = Node.__hash__
 
     def __init__(
@@ -807,28 +827,121 @@ def saved_shares_memory(op: Op, array: np.ndarray) -> bool:
     return False
 
 
-# NumPy ufuncs that Tensor.__array_ufunc__ runs as autograd_lite ops.
-BINARY_UFUNCS: dict[str, type[Op]] = {
-    "add": Add, "subtract": Sub, "multiply": Mul, "divide": Div, "true_divide": Div, "power": Pow,
-    "matmul": MatMul, "maximum": Maximum, "minimum": Minimum,
+# ----- NumPy's protocols ---------------------------------------------------------------------
+def binary(op_class: type[Op]) -> Any:
+    """A two-input ufunc handler that records `op_class`."""
+    return lambda x, y: apply_binary(op_class(), x, y)
+
+
+def unary(op_class: type[Op]) -> Any:
+    """A one-input ufunc handler that records `op_class`."""
+    return lambda x: apply_unary(op_class(), x)
+
+
+LOG2 = float(np.log(2.0))
+LOG10 = float(np.log(10.0))
+
+#: NumPy ufuncs that Tensor.__array_ufunc__ runs as autograd_lite ops, by ufunc name.
+BINARY_UFUNCS: dict[str, Any] = {
+    "add": binary(Add), "subtract": binary(Sub), "multiply": binary(Mul),
+    "divide": binary(Div), "true_divide": binary(Div), "power": binary(Pow),
+    "float_power": binary(Pow), "matmul": binary(MatMul), "maximum": binary(Maximum),
+    "minimum": binary(Minimum), "fmax": binary(Maximum), "fmin": binary(Minimum),
+    "remainder": binary(Mod),
 }
-UNARY_UFUNCS: dict[str, type[Op]] = {
-    "negative": Neg, "exp": Exp, "log": Log, "sqrt": Sqrt, "absolute": Abs, "sin": Sin,
-    "cos": Cos, "tanh": Tanh,
+UNARY_UFUNCS: dict[str, Any] = {
+    "negative": unary(Neg), "positive": lambda x: x, "exp": unary(Exp), "log": unary(Log),
+    "sqrt": unary(Sqrt), "absolute": unary(Abs), "fabs": unary(Abs), "sin": unary(Sin),
+    "cos": unary(Cos), "tanh": unary(Tanh), "square": lambda x: x * x,
+    "reciprocal": lambda x: 1.0 / x, "log1p": lambda x: (x + 1.0).log(),
+    "expm1": lambda x: x.exp() - 1.0, "exp2": lambda x: 2.0 ** x,
+    "log2": lambda x: x.log() / LOG2, "log10": lambda x: x.log() / LOG10,
+    "tan": lambda x: x.sin() / x.cos(), "sinh": lambda x: (x.exp() - (-x).exp()) * 0.5,
+    "cosh": lambda x: (x.exp() + (-x).exp()) * 0.5, "conjugate": lambda x: x,
 }
-COMPARISONS = {"less", "less_equal", "greater", "greater_equal", "equal", "not_equal"}
+#: Ufuncs whose result has no derivative: computed on the values, returned as NumPy returns.
+VALUE_UFUNCS = {
+    "less", "less_equal", "greater", "greater_equal", "equal", "not_equal", "isnan", "isinf",
+    "isfinite", "signbit", "logical_not", "logical_and", "logical_or", "logical_xor",
+}
+#: Ufuncs that are constant between jumps (derivative 0 wherever it exists): a constant Tensor.
+STEP_UFUNCS = {"sign", "floor", "ceil", "rint", "trunc", "floor_divide"}
+#: ufunc.reduce and ufunc.accumulate that are reductions autograd_lite has.
+UFUNC_REDUCTIONS = {"add": "sum", "multiply": "prod", "maximum": "max", "minimum": "min"}
+
+#: NumPy functions a Tensor answers in `__array_function__` (filled by `numpy_functions`),
+#: those computed on the values because their result has no derivative, and hints for the
+#: rest.
+ARRAY_FUNCTIONS: dict[Any, Any] = {}
+VALUE_FUNCTIONS: set[Any] = set()
+FUNCTION_HINTS: dict[Any, str] = {}
+
+
+def ufunc_options_are_default(kwargs: dict[str, Any]) -> bool:
+    """True when a ufunc call's keyword options change nothing (`out=None`, `where=True`)."""
+    for key, value in kwargs.items():
+        if key == "out":
+            if value is not None and not (type(value) is tuple and all(v is None for v in value)):
+                return False
+        elif key == "where":
+            if value is not True:
+                return False
+        elif key not in ("casting", "order", "subok") and value is not None:
+            return False
+    return True
+
+
+def ufunc_method(ufunc: np.ufunc, method: str, inputs: tuple[Any, ...], kwargs: dict[str, Any],
+                 like: Tensor) -> Tensor | None:
+    """`np.add.reduce(t)`, `np.add.accumulate(t)`, `np.multiply.outer(a, b)` as autograd_lite
+    ops (None when there is no match: the caller raises)."""
+    name = ufunc.__name__
+    options = {k: v for k, v in kwargs.items() if k not in ("axis", "keepdims")}
+    if not ufunc_options_are_default(options):
+        return None
+    if method == "outer" and name in BINARY_UFUNCS:
+        x, y = (as_tensor(value, like) for value in inputs)
+        return BINARY_UFUNCS[name](x.reshape(x.shape + (1,) * y.ndim), y)
+    x = as_tensor(inputs[0], like)
+    axis = kwargs.get("axis", 0)
+    if method == "reduce" and name in UFUNC_REDUCTIONS:
+        return getattr(x, UFUNC_REDUCTIONS[name])(axis, bool(kwargs.get("keepdims", False)))
+    if method == "accumulate" and name == "add" and "keepdims" not in kwargs:
+        return x.cumsum(axis)
+    return None
 
 
 def ufunc_error(call: str, name: str) -> TypeError:
-    """The error for a NumPy call that cannot keep a Tensor's gradient, with what to use."""
-    import autograd_lite
-
-    instead = (f"autograd_lite.{name}(t)" if hasattr(autograd_lite, name)
-               else "an autograd_lite function or Tensor method (docs: derivative rules)")
+    """The error for a NumPy ufunc call that cannot keep a Tensor's gradient."""
+    known = name in BINARY_UFUNCS or name in UNARY_UFUNCS
     return TypeError(
-        f"{call} cannot run on a Tensor and keep its gradient. Use {instead}, or "
-        "np.asarray(t) for a plain array without gradient."
+        f"{call} cannot run on a Tensor and keep its gradient: autograd_lite has no derivative "
+        f"rule for it{' with these arguments' if known else ''}. Build it from autograd_lite "
+        "operations (docs: derivative rules), or call it on np.asarray(t) for plain values "
+        "without gradient."
     )
+
+
+def array_function_error(func: Any) -> TypeError:
+    """The error for a NumPy function that has no derivative rule here, with what to use."""
+    module = getattr(func, "__module__", "numpy") or "numpy"
+    name = f"{'numpy.linalg' if 'linalg' in module else 'numpy'}.{func.__name__}"
+    hint = FUNCTION_HINTS.get(func) or \
+        "build it from autograd_lite operations (docs: derivative rules)"
+    return TypeError(
+        f"{name} has no derivative rule in autograd_lite, so it cannot run on a Tensor and keep "
+        f"the gradient. Instead, {hint}; or call it on np.asarray(t) for plain values without "
+        "gradient."
+    )
+
+
+def unwrap_all(value: Any) -> Any:
+    """Tensors inside (nested) lists and tuples as their read-only values."""
+    if isinstance(value, Tensor):
+        return read_only(value._data)
+    if isinstance(value, (list, tuple)):
+        return type(value)(unwrap_all(item) for item in value)
+    return value
 
 
 def unwrap(value: Any) -> Any:

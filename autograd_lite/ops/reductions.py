@@ -1,5 +1,6 @@
-"""Reductions and axis-wise operations on Tensors: sum mean max min prod var logsumexp,
-softmax, log_softmax and cumsum. `axis` is None (all axes), an int or a tuple of ints; `keepdims` as in NumPy.
+"""Reductions and axis-wise operations on Tensors: sum mean max min prod var std norm
+logsumexp, softmax, log_softmax and cumsum. `axis` is None (all axes), an int or a tuple of
+ints; `keepdims` as in NumPy.
 
 Ties in `max`/`min` share the gradient equally among the tied elements.
 """

@@ -91,7 +91,8 @@ class BadInput:
 
 CATALOGUE: list[BadInput] = []
 GRAPHS = "graphs: freed, no grad, in place, hooks"
-AREAS = ["shapes", "axes and indices", "dtypes and data", "seeds", GRAPHS, "custom ops",
+NUMPY = "NumPy functions on Tensors"
+AREAS = ["shapes", "axes and indices", "dtypes and data", NUMPY, "seeds", GRAPHS, "custom ops",
          "optimizers", "modules and state dicts", "files", "function transforms",
          "drawing and stepping", "command line"]
 
@@ -285,6 +286,38 @@ def index_with_floats(ctx: Context) -> None:
 
 
 # ----- dtypes and data ------------------------------------------------------------------------
+# ----- NumPy functions on Tensors ------------------------------------------------------------
+@bad_input(NUMPY, "A NumPy function without a derivative rule",
+           "np.einsum('ij,j->i', W, x)  # W a Tensor", TypeError,
+           r"numpy\.einsum has no derivative rule in autograd_lite",
+           r"write it with @ .*np\.asarray\(t\) for plain values")
+def numpy_function_without_a_rule(ctx: Context) -> None:
+    w = param()
+    ctx.watch(w)
+    np.einsum("ij,j->i", w, np.ones(3))
+
+
+@bad_input(NUMPY, "out= on a NumPy function of a Tensor",
+           "np.sum(x, axis=0, out=buffer)", TypeError,
+           r"numpy\.sum: out= would write the result into an array outside the graph",
+           r"use the Tensor it returns")
+def numpy_function_with_out(ctx: Context) -> None:
+    x = param()
+    buffer = np.zeros(3)
+    ctx.watch(x)
+    np.sum(x, axis=0, out=buffer)
+
+
+@bad_input(NUMPY, "A NumPy ufunc method without a derivative rule",
+           "np.maximum.accumulate(x)", TypeError,
+           r"numpy\.maximum\.accumulate cannot run on a Tensor and keep its gradient",
+           r"np\.asarray\(t\) for plain values")
+def ufunc_method_without_a_rule(ctx: Context) -> None:
+    x = param()
+    ctx.watch(x)
+    np.maximum.accumulate(x)
+
+
 @bad_input("dtypes and data", "requires_grad on integer data",
            "Tensor(np.array([1, 2]), requires_grad=True)", TypeError,
            r"floating-point dtype, got int64", r"Pass float data or dtype=np\.float64")
@@ -474,7 +507,7 @@ def backward_of_a_no_grad_result(ctx: Context) -> None:
 @bad_input(GRAPHS, "Writing into an input that backward still needs",
            "loss = (x * x).sum(); x.data[0, 0] = 5; loss.backward()", RuntimeError,
            r"tensor 'x' of shape \(2, 3\) was changed in place .* op 'mul' saved it",
-           r"Change \.data only after backward\(\)")
+           r"Change values only after backward\(\)")
 def in_place_write_to_a_saved_input(ctx: Context) -> None:
     x = param()
     x.label = "x"
@@ -482,6 +515,47 @@ def in_place_write_to_a_saved_input(ctx: Context) -> None:
     x.data[0, 0] = 5
     ctx.watch(x)
     loss.backward()
+
+
+@bad_input(GRAPHS, "An in-place operator on a parameter while recording",
+           "w = Tensor(np.ones(3), requires_grad=True); w -= 0.1", RuntimeError,
+           r"-=: tensor 'w' is a leaf that requires grad",
+           r"inside `with no_grad\(\):`.*t = t - other")
+def in_place_operator_on_a_leaf_while_recording(ctx: Context) -> None:
+    w = param()
+    w.label = "w"
+    ctx.watch(w)
+    w -= 0.1
+
+
+@bad_input(GRAPHS, "An in-place operator that would change the shape",
+           "with no_grad(): b += np.ones((4, 3))  # b has shape (3,)", ShapeError,
+           r"\+=: the result would have shape \(4, 3\).*shape \(3,\)",
+           r"write t = t \+ other for a new tensor")
+def in_place_operator_changing_the_shape(ctx: Context) -> None:
+    b = param((3,))
+    ctx.watch(b)
+    with ag.no_grad():
+        b += np.ones((4, 3))
+
+
+@bad_input(GRAPHS, "Writing into np.asarray(t)",
+           "a = np.asarray(x); a[0] = 5.0", ValueError,
+           r"read-only", r"")
+def write_into_asarray_of_a_tensor(ctx: Context) -> None:
+    x = param((3,))
+    ctx.watch(x)
+    np.asarray(x)[0] = 5.0
+
+
+@bad_input(GRAPHS, "Writing into a broadcast view",
+           "v = x.broadcast_to((2, 3)); v.data[0, 0] = 5.0", ValueError,
+           r"broadcast view \(several elements share one memory location\)",
+           r"copy it first, e\.g\. Tensor\(np\.array\(t\.data\)\)")
+def write_into_a_broadcast_view(ctx: Context) -> None:
+    x = param((3,))
+    ctx.watch(x)
+    x.broadcast_to((2, 3)).data[0, 0] = 5.0
 
 
 @bad_input(GRAPHS, "Changing an output that backward still needs",

@@ -202,9 +202,10 @@ def test_numpy_ufuncs_on_tensors_are_differentiable():
 
 def test_numpy_calls_that_would_drop_the_gradient_say_what_to_use():
     t = Tensor(np.array([0.3, 1.2]), requires_grad=True)
-    with pytest.raises(TypeError, match=r"numpy.add.reduce cannot run on a Tensor.*np.asarray"):
-        np.add.reduce(t)
-    with pytest.raises(TypeError, match=r"numpy.exp with out=.*autograd_lite.exp\(t\)"):
+    with pytest.raises(TypeError, match=r"numpy.maximum.accumulate cannot run on a Tensor.*"
+                                        r"np.asarray"):
+        np.maximum.accumulate(t)
+    with pytest.raises(TypeError, match=r"numpy.exp with out=.*np.asarray\(t\)"):
         np.exp(t, out=np.zeros(2))
-    with pytest.raises(TypeError, match="numpy.floor"):
-        np.floor(t)
+    with pytest.raises(TypeError, match="numpy.arctan"):
+        np.arctan(t)
