@@ -99,7 +99,7 @@ def evaluate(f: Callable[..., Any], args: Sequence[Any], arguments: Sequence[Arg
 def plain_output(result: Any) -> np.ndarray:
     """One output of `f` as a float64 array (a TypeError for anything but numbers)."""
     if isinstance(result, Node):
-        result = result.data
+        result = result._data  # type: ignore[attr-defined]
     if not isinstance(result, (np.ndarray, np.generic, int, float)):
         raise TypeError(
             f"numerical differentiation: f returned a {type(result).__name__}; it must return a "

@@ -38,7 +38,7 @@ class TreeDef:
         self.children = children
         self.keys = keys
         self.cls = cls
-        self.num_leaves = 1 if kind == "leaf" else sum(c.num_leaves for c in children)
+        self.num_leaves: int = 1 if kind == "leaf" else sum(c.num_leaves for c in children)
 
     @property
     def is_leaf(self) -> bool:

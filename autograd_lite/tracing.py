@@ -349,10 +349,10 @@ def scan(out: Tensor, inputs: Sequence[Tensor], frames: list[Frame]
     enclosing: set[Node] = set()
     for frame in frames:
         enclosing |= frame.inputs
-    full = topological_order(out)
-    reached = set(inputs)
+    full: list[Any] = topological_order(out)
+    reached: set[Node] = set(inputs)
     reached_inputs: set[Node] = set()
-    between = []
+    between: list[Node] = []
     outer = False
     for node in full:
         if node in reached:

@@ -119,7 +119,7 @@ def per_argument(rec: Recording, leaves: Sequence[Any]) -> list[Any]:
 
 # ----- the sweeps ----------------------------------------------------------------------------
 @contextmanager
-def preserved_grads(nodes: Sequence[Node]) -> Iterator[None]:
+def preserved_grads(nodes: Sequence[Any]) -> Iterator[None]:
     """Restore, on exit, the `.grad` of every node among `nodes` that keeps one.
 
     Sweeps visit only nodes `f` made from its inputs, but `f` may have asked one to keep its
@@ -156,6 +156,7 @@ def reverse_sweep(
         order = nodes_between(inputs, out)
     # recheck=False: nothing runs between two steps here (hooks still trigger the recheck).
     sweep = iterate_backward(out, cotangent, True, create_graph, recheck=False, order=order)
+    node: Any
     for node, _grad_out, input_grads in sweep:
         for parent, grad in zip(node.parents, input_grads):
             if grad is None:
@@ -213,7 +214,7 @@ def jacobian_columns(out: Tensor, inputs: Sequence[Tensor], create_graph: bool,
     for node in inputs:
         dtype = np.result_type(out.dtype, node.dtype)
         columns: list[Any] = []
-        block = None if create_graph else np.zeros(out.shape + node.shape, dtype=dtype)
+        block: Any = None if create_graph else np.zeros(out.shape + node.shape, dtype=dtype)
         for index in np.ndindex(node.shape):
             seeds = {id(node): basis(node.shape, index, node.dtype)}
             tangent = forward_sweep(out, seeds, order, create_graph)
