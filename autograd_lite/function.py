@@ -41,8 +41,11 @@ class Function(Op):
 
     Class attributes a subclass may set: `name` (shown in drawings and steps; the class name
     by default), `rule` (one line of math for documentation), `smooth`.
-    For higher derivatives (`create_graph=True`, `hessian`) write `vjp` with operators and
-    methods that also work on Tensors (`*`, `@`, `.sum()`, `.exp()`), not `np.` functions.
+    For higher derivatives (`create_graph=True`, `hessian`, `grad` of `grad`) write `vjp` with
+    operations that also work on Tensors (`*`, `@`, `.sum()`, `np.cos`, which dispatches to
+    the Tensor's `cos`) from the inputs and the output kept on `self`: a value computed from
+    the inputs in `forward` and kept on `self` (`self.cos_x = np.cos(x)`) cannot be
+    differentiated again, and `create_graph` refuses it, naming the attribute.
     """
 
     kind = "tensor"

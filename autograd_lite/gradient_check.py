@@ -18,7 +18,7 @@ from .engine.grad_mode import no_grad
 from .engine.node import Node
 from .pytree import CONTAINERS, TreeDef, flatten, flatten_with_paths, leaf_paths
 from .tensor import Tensor
-from .tracing import argument_label, as_float_array, record, resolve_argnums
+from .tracing import as_float_array, record, resolve_argnums
 from .transforms import jacobian_of, preserved_grads, split_outputs
 
 
@@ -63,7 +63,7 @@ class Argument:
         for path, leaf in pairs:
             if isinstance(leaf, Tensor):
                 leaf = leaf._data
-            array, scalar = as_float_array(who, leaf, argument_label(position, path))
+            array, scalar = as_float_array(who, leaf, position, path)
             self.leaves.append(np.array(array, dtype=np.float64))
             self.scalars.append(scalar)
 

@@ -47,6 +47,8 @@ class TreeDef:
 
     def unflatten(self, leaves: Sequence[Any]) -> Any:
         """The structure rebuilt around `leaves` (in `flatten`'s order)."""
+        if self.kind == "leaf" and len(leaves) == 1:
+            return leaves[0]
         if len(leaves) != self.num_leaves:
             raise ValueError(
                 f"unflatten: the structure {self.describe()} holds {self.num_leaves} leaves, got "

@@ -38,7 +38,7 @@ from .engine.backward import topological_order
 from .engine.grad_mode import enable_grad
 from .engine.node import Node
 from .ops.shape import Reshape
-from .pytree import CONTAINERS, TreeDef, flatten_with_paths, leaf_paths
+from .pytree import CONTAINERS, LEAF, TreeDef, flatten_with_paths, leaf_paths
 from .tensor import Tensor, apply_unary, concatenate, constant
 
 
@@ -149,14 +149,19 @@ def resolve_argnums(who: str, argnums: tuple[int, ...], nargs: int) -> tuple[int
     return tuple(positions)
 
 
-def as_float_array(who: str, value: Any, where: str) -> tuple[np.ndarray, bool]:
+def as_float_array(who: str, value: Any, position: int, path: str = ""
+                   ) -> tuple[np.ndarray, bool]:
     """A leaf of a differentiated argument as a floating-point ndarray, and whether it was a
-    number (`where` names it in errors: "argument 0['W']").
+    number (`position` and `path` name it in errors: "argument 0['W']").
 
     Python ints and floats (and NumPy float scalars) are numbers. Integer, boolean, complex
     and non-numeric leaves raise `TypeError` (derivatives need floats); so does None.
     """
-    where = f"{who}: {where}"
+    if type(value) is float:  # the common cases first
+        return np.asarray(value), True
+    if type(value) is np.ndarray and value.dtype.kind == "f":
+        return value, False
+    where = f"{who}: {argument_label(position, path)}"
     if value is None:
         raise TypeError(
             f"{where} is None; a differentiated argument holds floats and float arrays (in "
@@ -199,7 +204,8 @@ def argument_label(position: int, path: str) -> str:
     return f"argument {position}{path}"
 
 
-def input_node(who: str, value: Any, where: str) -> tuple[Tensor, bool, bool]:
+def input_node(who: str, value: Any, position: int, path: str = ""
+               ) -> tuple[Tensor, bool, bool]:
     """The graph node that stands for one leaf of a differentiated argument.
 
     Returns `(node, was_a_number, traced)`. An array or number becomes a fresh leaf that does
@@ -213,7 +219,7 @@ def input_node(who: str, value: Any, where: str) -> tuple[Tensor, bool, bool]:
             alias.__class__ = TransformInput
             return alias, value.ndim == 0, True
         value = value._data
-    array, scalar = as_float_array(who, value, where)
+    array, scalar = as_float_array(who, value, position, path)
     leaf = TransformInput(array, requires_grad=True)
     leaf.keeps_grad = False
     return leaf, scalar, False
@@ -244,8 +250,8 @@ class Recording:
     - `aux`: what `f` returned beside its output with `has_aux=True`.
     """
 
-    __slots__ = ("arg_defs", "aux", "inputs", "order", "out", "out_def", "out_leaves",
-                 "scalars", "traced")
+    __slots__ = ("arg_defs", "aux", "inputs", "leaves_only", "order", "out", "out_def",
+                 "out_leaves", "scalars", "traced")
 
     def __init__(self, out: Tensor, out_def: TreeDef | None, out_leaves: list[Tensor],
                  inputs: list[Tensor], scalars: list[bool], arg_defs: list[TreeDef],
@@ -256,6 +262,8 @@ class Recording:
         self.inputs = inputs
         self.scalars = scalars
         self.arg_defs = arg_defs
+        #: every differentiated argument is a single float or array (no structure to rebuild)
+        self.leaves_only = arg_defs.count(LEAF) == len(arg_defs)
         self.order = order
         self.traced = traced
         self.aux = aux
@@ -274,13 +282,22 @@ def argument_nodes(who: str, args: Sequence[Any], positions: Sequence[int]
     arg_defs: list[TreeDef] = []
     traced = False
     for position in positions:
-        pairs, treedef = flatten_argument(who, args[position], position)
+        value = args[position]
+        if not isinstance(value, CONTAINERS):  # one float or array: no structure to walk
+            node, scalar, traced_leaf = input_node(who, value, position)
+            inputs.append(node)
+            scalars.append(scalar)
+            arg_defs.append(LEAF)
+            call_args[position] = node
+            traced = traced or traced_leaf
+            continue
+        pairs, treedef = flatten_argument(who, value, position)
         nodes = []
         for path, leaf in pairs:
-            node, scalar, is_traced = input_node(who, leaf, argument_label(position, path))
+            node, scalar, traced_leaf = input_node(who, leaf, position, path)
             nodes.append(node)
             scalars.append(scalar)
-            traced = traced or is_traced
+            traced = traced or traced_leaf
         inputs.extend(nodes)
         arg_defs.append(treedef)
         call_args[position] = treedef.unflatten(nodes)
@@ -332,7 +349,7 @@ def record(
             result, aux = result
         out, out_def, out_leaves, plain = output_node(who, result, tree_output)
     order, reached, outer = scan(out, inputs, frames)
-    if frame.used:
+    if frame.used and (plain or frame.read):
         check_uses(who, frame, inputs, reached, positions, arg_defs, plain)
     return Recording(out, out_def, out_leaves, inputs, scalars, arg_defs, order,
                      traced or outer, aux)
@@ -384,13 +401,13 @@ def check_uses(who: str, frame: Frame, inputs: Sequence[Tensor], reached: set[No
     labels = []
     for position, treedef in zip(positions, arg_defs):
         labels += [argument_label(position, path) for path in leaf_paths(treedef)]
-    used = [label for node, label in zip(inputs, labels) if node in frame.used]
     if plain:
         path, value = plain[0]
         where = f" at {path}" if path else ""
+        used = next(label for node, label in zip(inputs, labels) if node in frame.used)
         raise TypeError(
             f"{who}: f returned {describe_value(value)}{where}, not an autograd_lite Tensor, "
-            f"although it used {used[0]}: a value computed from an argument that left the graph "
+            f"although it used {used}: a value computed from an argument that left the graph "
             "(float(...), .item(), np.asarray(...), math functions such as math.exp) has no "
             "derivative to follow, and would give a silent 0. Build the result with "
             "autograd_lite operations on f's arguments (x * y, x.sin(), autograd_lite.exp(x), "

@@ -109,6 +109,8 @@ def zeros_like_node(node: Tensor, traced: bool) -> Any:
 
 def per_argument(rec: Recording, leaves: Sequence[Any]) -> list[Any]:
     """One result per input node, regrouped into one pytree per differentiated argument."""
+    if rec.leaves_only:
+        return list(leaves)
     trees, start = [], 0
     for treedef in rec.arg_defs:
         stop = start + treedef.num_leaves
