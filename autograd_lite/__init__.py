@@ -60,7 +60,15 @@ from .functions import (
 from .gradient_check import GradcheckError, gradcheck, numerical_grad
 from .random import manual_seed
 from .tensor import Tensor
-from .transforms import grad, hessian, jacobian, jvp, value_and_grad, vjp
+from .transforms import (
+    elementwise_grad,
+    grad,
+    hessian,
+    jacobian,
+    jvp,
+    value_and_grad,
+    vjp,
+)
 from .value import Value
 from .viz import draw_graph
 
@@ -75,6 +83,6 @@ __all__ = [
     "norm", "outer", "prod", "squeeze", "std", "unsqueeze", "var",
     "backward_steps", "detect_anomaly", "draw_graph",
     "datasets", "manual_seed", "nn", "optim",
-    "CUSTOM_OPS", "Function", "GradcheckError", "grad", "gradcheck", "hessian", "jacobian", "jvp",
-    "numerical_grad", "value_and_grad", "vjp",
+    "CUSTOM_OPS", "Function", "GradcheckError", "elementwise_grad", "grad", "gradcheck",
+    "hessian", "jacobian", "jvp", "numerical_grad", "value_and_grad", "vjp",
 ]

@@ -41,8 +41,11 @@ class Function(Op):
 
     Class attributes a subclass may set: `name` (shown in drawings and steps; the class name
     by default), `rule` (one line of math for documentation), `smooth`.
-    For higher derivatives (`create_graph=True`, `hessian`) write `vjp` with operators and
-    methods that also work on Tensors (`*`, `@`, `.sum()`, `.exp()`), not `np.` functions.
+    For higher derivatives (`create_graph=True`, `hessian`, `grad` of `grad`) write `vjp` with
+    operations that also work on Tensors (`*`, `@`, `.sum()`, `np.cos`, which dispatches to
+    the Tensor's `cos`) from the inputs and the output kept on `self`: a value computed from
+    the inputs in `forward` and kept on `self` (`self.cos_x = np.cos(x)`) cannot be
+    differentiated again, and `create_graph` refuses it, naming the attribute.
     """
 
     kind = "tensor"
@@ -109,8 +112,11 @@ class Function(Op):
     def apply_to_tensors(self, inputs: tuple[Any, ...]) -> Tensor:
         like = next((x for x in inputs if isinstance(x, Tensor)), None)
         tensors = tuple(as_tensor(x, like) for x in inputs)
-        result = self.forward(*[t._data for t in tensors])
+        raw = [t._data for t in tensors]
+        before = dict(vars(self))
+        result = self.forward(*raw)
         self.check_result(result)
+        self.derived = kept_derived_values(self, before, raw, result)
         self._out_shape = np.shape(result)
         self._out_dtype = np.result_type(result)
         # The arrays kept on self are what backward needs: freed after backward, turned
@@ -124,8 +130,11 @@ class Function(Op):
         self.kind = "scalar"
         self.unbroadcast = False
         self.frees_buffers = False
-        result = self.forward(*[v._data for v in values])
+        raw = [v._data for v in values]
+        before = dict(vars(self))
+        result = self.forward(*raw)
         self.check_result(result)
+        self.derived = kept_derived_values(self, before, raw, result)
         self.needs_grad = tuple(v.requires_grad for v in values)
         self.saved = tuple(name for name, value in vars(self).items()
                            if isinstance(value, float))
@@ -142,3 +151,40 @@ class Function(Op):
                 f"{type(self).__name__}.forward returned a {type(result).__name__}; forward works "
                 "on raw values (NumPy arrays or floats) and must return one"
             )
+
+
+def kept_derived_values(op: Function, before: dict[str, Any], inputs: list[Any],
+                        result: Any) -> tuple[str, ...]:
+    """The attributes `forward` set on `op` to floating-point values that are neither one of
+    its inputs nor its output (compared by identity): values computed from the inputs, such
+    as `self.cos_x = np.cos(x)`.
+
+    Backward uses them as they are, which is right; but `create_graph` (hessian, grad of
+    grad) can only turn inputs and the output back into graph nodes, so through these the
+    higher derivative would treat a function of the inputs as a constant. The engine refuses
+    them there (`Op.derived`). Values set before `forward` (in `__init__`, from the op's
+    parameters) are constants and are fine, and so are integer and boolean arrays (indices,
+    masks), which carry no derivative.
+    """
+    derived = []
+    for name, value in vars(op).items():
+        if before.get(name, op) is value or value is result:
+            continue
+        if any(value is x for x in inputs):
+            continue
+        if carries_floats(value):
+            derived.append(name)
+    return tuple(derived)
+
+
+def carries_floats(value: Any) -> bool:
+    """True for a float (or complex) number or array, or a list or tuple holding one."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (float, complex, np.floating, np.complexfloating)):
+        return True
+    if isinstance(value, np.ndarray):
+        return value.dtype.kind in "fc"
+    if isinstance(value, (list, tuple)):
+        return any(carries_floats(item) for item in value)
+    return False

@@ -3,7 +3,7 @@
 A central difference (f(x + eps) - f(x - eps)) / (2 eps) has an error of order eps^2 from the
 curvature plus about 1e-16 / eps from rounding, so in float64 with eps = 1e-6 it agrees with an
 exact derivative to about 1e-9 relative: good enough to catch a wrong rule, never a substitute
-for autodiff (lesson L9 shows the error growing again as eps shrinks).
+for autodiff (the derivatives lesson shows the error growing again as eps shrinks).
 """
 
 from __future__ import annotations
@@ -16,31 +16,30 @@ import numpy as np
 
 from .engine.grad_mode import no_grad
 from .engine.node import Node
+from .pytree import CONTAINERS, TreeDef, flatten, flatten_with_paths, leaf_paths
 from .tensor import Tensor
-from .transforms import (
-    as_float_array,
-    jacobian_of,
-    preserved_grads,
-    record,
-    resolve_argnums,
-)
+from .tracing import as_float_array, record, resolve_argnums
+from .transforms import jacobian_of, preserved_grads, split_outputs
 
 
 class GradcheckError(RuntimeError):
     """Raised by `gradcheck` when an analytic derivative disagrees with the numeric one.
 
-    Attributes: `argnum` and `argname` (the argument), `index` (the element of the argument),
-    `output_index` (the element of the output, `()` for a scalar output), `analytic`,
-    `numeric`, `atol`, `rtol`, `mode` (`"reverse"` or `"forward"`), `mismatches` (how many
-    entries of that Jacobian are off).
+    Attributes: `argnum` and `argname` (the argument), `path` (the leaf inside a pytree
+    argument, e.g. `"['W']"`; `""` for a plain one), `index` (the element of that leaf),
+    `output_index` (the element of the output, `()` for a scalar output), `output_path` (the
+    output leaf, for a pytree output), `analytic`, `numeric`, `atol`, `rtol`, `mode`
+    (`"reverse"` or `"forward"`), `mismatches` (how many entries of that Jacobian are off).
     """
 
     def __init__(self, message: str, **details: Any) -> None:
         super().__init__(message)
         self.argnum: int = details.get("argnum", -1)
         self.argname: str = details.get("argname", "")
+        self.path: str = details.get("path", "")
         self.index: tuple[int, ...] = details.get("index", ())
         self.output_index: tuple[int, ...] = details.get("output_index", ())
+        self.output_path: str = details.get("output_path", "")
         self.analytic: float = details.get("analytic", float("nan"))
         self.numeric: float = details.get("numeric", float("nan"))
         self.atol: float = details.get("atol", 0.0)
@@ -49,96 +48,126 @@ class GradcheckError(RuntimeError):
         self.mismatches: int = details.get("mismatches", 0)
 
 
-def float64_arguments(
-    who: str, args: Sequence[Any], positions: Sequence[int]
-) -> tuple[list[Any], list[bool]]:
-    """`args` with the differentiated ones as float64 ndarrays (copies), and which of those
-    were plain numbers."""
-    converted = list(args)
-    scalars = []
-    for position in positions:
-        value = args[position]
-        if isinstance(value, Tensor):
-            value = value._data
-        array, scalar = as_float_array(who, value, position)
-        converted[position] = np.array(array, dtype=np.float64)
-        scalars.append(scalar)
-    return converted, scalars
+class Argument:
+    """One differentiated argument in float64: its leaves (copies, perturbed in place by the
+    central differences), their paths and whether each was a number, and its structure."""
+
+    __slots__ = ("leaves", "paths", "position", "scalars", "treedef")
+
+    def __init__(self, who: str, value: Any, position: int) -> None:
+        pairs, self.treedef = flatten_with_paths(value)
+        self.position = position
+        self.paths = [path for path, _ in pairs]
+        self.leaves: list[np.ndarray] = []
+        self.scalars: list[bool] = []
+        for path, leaf in pairs:
+            if isinstance(leaf, Tensor):
+                leaf = leaf._data
+            array, scalar = as_float_array(who, leaf, position, path)
+            self.leaves.append(np.array(array, dtype=np.float64))
+            self.scalars.append(scalar)
+
+    def rebuilt(self, wrap: Any) -> Any:
+        """The argument with every leaf passed through `wrap`."""
+        return self.treedef.unflatten([wrap(leaf) for leaf in self.leaves])
 
 
-def evaluate(f: Callable[..., Any], args: Sequence[Any], positions: Sequence[int]) -> np.ndarray:
-    """`f` at `args` as a float64 array, the differentiated arguments passed as constant
-    Tensors and nothing recorded."""
+def float64_arguments(who: str, args: Sequence[Any],
+                      positions: Sequence[int]) -> list[Argument]:
+    """The differentiated arguments, each as float64 leaves (copies)."""
+    return [Argument(who, args[position], position) for position in positions]
+
+
+def evaluate(f: Callable[..., Any], args: Sequence[Any], arguments: Sequence[Argument],
+             tree_output: bool = True) -> np.ndarray:
+    """`f` at `args` (the differentiated ones taken from `arguments`, as constant Tensors) as
+    a float64 array, nothing recorded; with `tree_output`, a pytree output is flattened into
+    one vector, in the order the transforms join it."""
     call_args = list(args)
-    for position in positions:
-        call_args[position] = Tensor(args[position])
+    for argument in arguments:
+        call_args[argument.position] = argument.rebuilt(Tensor)
     with no_grad():
         result = f(*call_args)
+    if isinstance(result, CONTAINERS) and tree_output:
+        leaves, _ = flatten(result)
+        parts = [np.ravel(plain_output(leaf)) for leaf in leaves]
+        return np.concatenate(parts) if parts else np.zeros(0)
+    # A copy: the result may be a view of an argument (reshape, indexing) that is perturbed next.
+    return np.array(plain_output(result), dtype=np.float64)
+
+
+def plain_output(result: Any) -> np.ndarray:
+    """One output of `f` as a float64 array (a TypeError for anything but numbers)."""
     if isinstance(result, Node):
-        result = result.data
-    if isinstance(result, (tuple, list)) or not isinstance(
-        result, (np.ndarray, np.generic, int, float)
-    ):
+        result = result._data  # type: ignore[attr-defined]
+    if not isinstance(result, (np.ndarray, np.generic, int, float)):
         raise TypeError(
             f"numerical differentiation: f returned a {type(result).__name__}; it must return a "
             "Tensor, a float or an ndarray"
         )
-    # A copy: the result may be a view of an argument (reshape, indexing) that is perturbed next.
     return np.array(result, dtype=np.float64)
 
 
 def central_difference_jacobian(
-    f: Callable[..., Any], args: list[Any], positions: Sequence[int], position: int,
-    eps: float,
+    f: Callable[..., Any], args: Sequence[Any], arguments: Sequence[Argument], which: int,
+    leaf: int, eps: float,
 ) -> np.ndarray:
-    """d f / d args[position] by central differences, shape `f.shape + arg.shape`.
+    """d f / d (leaf `leaf` of argument `which`) by central differences, shape
+    `f.shape + leaf.shape` (f's output flattened to a vector for a pytree output).
 
-    `args[position]` must be a float64 ndarray; it is perturbed in place and restored.
+    The leaf is perturbed in place and restored.
     """
-    x = args[position]
-    out_shape = evaluate(f, args, positions).shape
+    x = arguments[which].leaves[leaf]
+    out_shape = evaluate(f, args, arguments).shape
     jac = np.zeros(out_shape + x.shape)
     tail = (slice(None),) * len(out_shape)
     for index in np.ndindex(x.shape):
         original = x[index]
         x[index] = original + eps
-        up = evaluate(f, args, positions)
+        up = evaluate(f, args, arguments)
         x[index] = original - eps
-        down = evaluate(f, args, positions)
+        down = evaluate(f, args, arguments)
         x[index] = original
         jac[tail + index] = (up - down) / (2 * eps)
     return jac
 
 
 def numerical_jacobian(f: Callable[..., Any], *args: Any, argnum: int = 0,
-                       eps: float = 1e-6) -> np.ndarray:
+                       eps: float = 1e-6) -> Any:
     """The Jacobian of `f` with respect to `args[argnum]` by central differences (float64),
-    shape `f(*args).shape + args[argnum].shape`."""
+    shape `f(*args).shape + args[argnum].shape` (for a pytree argument, its structure with
+    one such block per leaf)."""
     positions = resolve_argnums("numerical_jacobian", (argnum,), len(args))
-    converted, _ = float64_arguments("numerical_jacobian", args, positions)
-    return central_difference_jacobian(f, converted, positions, positions[0], eps)
+    (argument,) = float64_arguments("numerical_jacobian", args, positions)
+    blocks = [central_difference_jacobian(f, args, [argument], 0, k, eps)
+              for k in range(len(argument.leaves))]
+    return argument.treedef.unflatten(blocks)
 
 
 def numerical_grad(f: Callable[..., Any], *args: Any, eps: float = 1e-6) -> Any:
     """The gradient of a scalar `f` at `args` by central differences, in float64.
 
-    One result per argument, of the argument's shape (a float for a float argument); a tuple of
-    them when there are several arguments. `f` is called with the arguments as constant
-    Tensors, so it is written with autograd_lite operations, as for `grad`.
+    One result per argument, in the argument's shape (a float for a float argument, the same
+    structure for a pytree of them); a tuple of them when there are several arguments. `f`
+    is called with the arguments as constant Tensors, so it is written with autograd_lite
+    operations, as for `grad`.
     """
     positions = resolve_argnums("numerical_grad", tuple(range(len(args))), len(args))
-    converted, scalars = float64_arguments("numerical_grad", args, positions)
-    out_shape = evaluate(f, converted, positions).shape
+    arguments = float64_arguments("numerical_grad", args, positions)
+    out_shape = evaluate(f, args, arguments, tree_output=False).shape
     if int(np.prod(out_shape)) != 1:
         raise ValueError(
             f"numerical_grad: f returned shape {out_shape}, not a single number; use "
             "numerical_jacobian for every output, or reduce the output (e.g. .sum())"
         )
     grads = []
-    for position, scalar in zip(positions, scalars):
-        jac = central_difference_jacobian(f, converted, positions, position, eps)
-        grad = jac.reshape(converted[position].shape)
-        grads.append(float(grad) if scalar else grad)
+    for which, argument in enumerate(arguments):
+        leaves = []
+        for k, (leaf, scalar) in enumerate(zip(argument.leaves, argument.scalars)):
+            jac = central_difference_jacobian(f, args, arguments, which, k, eps)
+            grad = jac.reshape(leaf.shape)
+            leaves.append(float(grad) if scalar else grad)
+        grads.append(argument.treedef.unflatten(leaves))
     return grads[0] if len(grads) == 1 else tuple(grads)
 
 
@@ -175,10 +204,15 @@ def compare(
     output_index = tuple(int(i) for i in worst[:out_ndim])
     index = tuple(int(i) for i in worst[out_ndim:])
     a, n = float(analytic[worst]), float(numeric[worst])
-    position, name = describe["argnum"], describe["argname"]
-    label = f"argument {position} (" + (f"{name!r}, " if name else "") + \
+    position, name, path = describe["argnum"], describe["argname"], describe["path"]
+    output_path = describe["output_path"]
+    label = f"argument {position}{path} (" + (f"{name!r}, " if name else "") + \
         f"shape {describe['shape']})"
-    where = f"index {index}" + (f", output element {output_index}" if out_ndim else "")
+    where = f"index {index}"
+    if output_path:
+        where += f", output {output_path}" + (f" element {output_index}" if out_ndim else "")
+    elif out_ndim:
+        where += f", output element {output_index}"
     message = (
         f"gradcheck: the derivative with respect to {label} is wrong at {where}:\n"
         f"  analytic ({describe['mode']} mode): {a!r}\n"
@@ -188,9 +222,9 @@ def compare(
         f"  ({int(bad.sum())} of {bad.size} entries of this Jacobian disagree)"
     )
     raise GradcheckError(
-        message, argnum=position, argname=name, index=index, output_index=output_index,
-        analytic=a, numeric=n, atol=atol, rtol=rtol, mode=describe["mode"],
-        mismatches=int(bad.sum()),
+        message, argnum=position, argname=name, path=path, index=index,
+        output_index=output_index, output_path=output_path, analytic=a, numeric=n, atol=atol,
+        rtol=rtol, mode=describe["mode"], mismatches=int(bad.sum()),
     )
 
 
@@ -205,35 +239,49 @@ def gradcheck(
 ) -> bool:
     """Compare `f`'s derivatives from autodiff with central differences, in float64.
 
-    Every argument (or those at `argnums`) is differentiated; `f` may return a Tensor of any
-    shape, and its whole Jacobian is checked: built by reverse mode (backward passes) and,
-    with `check_forward`, again by forward mode (the ops' jvp rules). An entry passes when
+    Every argument (or those at `argnums`) is differentiated, each a float, an array or a
+    pytree of them; `f` may return a Tensor of any shape (or a pytree of Tensors), and its
+    whole Jacobian is checked: built by reverse mode (backward passes) and, with
+    `check_forward`, again by forward mode (the ops' jvp rules). An entry passes when
     |analytic - numeric| <= atol + rtol * |numeric|.
 
-    Returns True, or raises `GradcheckError` naming the argument (position and name), the
-    element, the analytic and numeric values and the tolerance.
+    Returns True, or raises `GradcheckError` naming the argument (position, name and the
+    leaf's path in a pytree), the element, the analytic and numeric values and the tolerance.
     """
     if argnums is None:
         argnums = tuple(range(len(args)))
     elif isinstance(argnums, int):
         argnums = (argnums,)
     positions = resolve_argnums("gradcheck", tuple(argnums), len(args))
-    converted, _ = float64_arguments("gradcheck", args, positions)
-    recorded_args = list(converted)
-    for position in positions:  # the numeric pass below perturbs `converted` in place
-        recorded_args[position] = converted[position].copy()
-    rec = record("gradcheck", f, recorded_args, {}, positions)
-    out = rec.out
-    with preserved_grads(out):
-        analytic = {"reverse": jacobian_of(out, rec.inputs, "rev")}
+    arguments = float64_arguments("gradcheck", args, positions)
+    recorded_args = list(args)
+    for argument in arguments:  # the numeric pass below perturbs the leaves in place
+        recorded_args[argument.position] = argument.rebuilt(np.copy)
+    rec = record("gradcheck", f, recorded_args, {}, positions, tree_output=True)
+    with preserved_grads(rec.order):
+        analytic = {"reverse": jacobian_of(rec.out, rec.inputs, "rev", False, rec.order)}
         if check_forward:
-            analytic["forward"] = jacobian_of(out, rec.inputs, "fwd")
-    for k, position in enumerate(positions):
-        numeric = central_difference_jacobian(f, converted, positions, position, eps)
-        for mode, blocks in analytic.items():
-            describe = {
-                "argnum": position, "argname": argument_name(f, position), "mode": mode,
-                "shape": converted[position].shape, "eps": eps,
-            }
-            compare(blocks[k], numeric, out.ndim, atol, rtol, describe)
+            analytic["forward"] = jacobian_of(rec.out, rec.inputs, "fwd", False, rec.order)
+    output_paths = output_leaf_paths(rec.out_def, len(rec.out_leaves))
+    k = 0
+    for which, argument in enumerate(arguments):
+        for leaf, path in enumerate(argument.paths):
+            numeric = central_difference_jacobian(f, args, arguments, which, leaf, eps)
+            for mode, blocks in analytic.items():
+                describe = {
+                    "argnum": argument.position, "path": path, "mode": mode, "eps": eps,
+                    "argname": argument_name(f, argument.position),
+                    "shape": argument.leaves[leaf].shape,
+                }
+                parts = zip(split_outputs(rec, blocks[k]), split_outputs(rec, numeric),
+                            rec.out_leaves, output_paths)
+                for analytic_part, numeric_part, out_leaf, output_path in parts:
+                    describe["output_path"] = output_path
+                    compare(analytic_part, numeric_part, out_leaf.ndim, atol, rtol, describe)
+            k += 1
     return True
+
+
+def output_leaf_paths(out_def: TreeDef | None, count: int) -> list[str]:
+    """The path of each output leaf (`""` for a single-Tensor output)."""
+    return [""] * count if out_def is None else leaf_paths(out_def)

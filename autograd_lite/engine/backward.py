@@ -213,10 +213,31 @@ def lift_saved(value: Any, node: Node, parents: tuple[Node, ...]) -> Any:
     return value
 
 
+def not_differentiable_error(op: Op, name: str) -> RuntimeError:
+    """The error for a value an op kept that `create_graph` cannot turn back into a node."""
+    return RuntimeError(
+        f"{op.name}: cannot differentiate the derivative (create_graph=True, hessian, grad of "
+        f"grad) through the value kept as self.{name}: it is neither an input of the op nor its "
+        "output, so the graph does not know how it depends on the inputs, and it would count "
+        "as a constant (a silently wrong higher derivative). In forward, keep only the inputs "
+        f"(and the output) on self, and compute {name} inside vjp from them with operations "
+        f"that work on arrays and Tensors alike (e.g. np.cos(self.x) or self.x * 2, not a "
+        "value computed in forward)."
+    )
+
+
 @contextmanager
 def saved_on_graph(node: Node, op: Op) -> Iterator[None]:
     """Inside the block, the op's saved arrays are the graph nodes they came from (see
-    `lift_saved`) and grad mode is on, so a rule run there records a differentiable graph."""
+    `lift_saved`) and grad mode is on, so a rule run there records a differentiable graph.
+
+    Raises `RuntimeError` for an op that kept a value computed from its inputs that is
+    neither an input nor the output (`op.derived`, set by user-defined Functions): lifted, it
+    would be a constant, and the higher derivative silently wrong.
+    """
+    derived = op.derived
+    if derived:
+        raise not_differentiable_error(op, derived[0])
     names = op.saved
     originals = [getattr(op, name) for name in names]
     try:
@@ -315,7 +336,7 @@ def check_usable(node: Node, op: Op) -> None:
 
 def iterate_backward(
     root: Node, grad: Any, retain_graph: bool = False, create_graph: bool = False,
-    recheck: bool = True,
+    recheck: bool = True, order: list[Node] | None = None,
 ) -> Iterator[tuple[Node, Any, tuple]]:
     """The backward loop, one node at a time, in reverse topological order.
 
@@ -327,8 +348,13 @@ def iterate_backward(
     The whole graph is checked before the first step. With `recheck` (for a consumer that
     runs code between steps, which may write into `.data`) each op is checked again just
     before its vjp; without it, only after a hook has run.
+
+    `order` (parents before children, `root` last) limits the pass to those nodes: the
+    function transforms pass the nodes between their inputs and `root`, so a sweep never
+    visits, hooks or checks the graph that `f` closes over.
     """
-    order = topological_order(root)
+    if order is None:
+        order = topological_order(root)
     check_graph_usable(order)
     # Keyed by the node itself: nodes hash by identity, which is cheaper than calling id().
     pending = {root: grad}

@@ -57,6 +57,9 @@ class Op:
 
     freed: bool = False
     versions: tuple[int, ...] | None = None
+    #: names of kept values computed from the inputs that are neither an input nor the
+    #: output: `create_graph` cannot differentiate through them and refuses (Functions set it)
+    derived: tuple[str, ...] = ()
     name: str = ""
     kind: str = "tensor"
     saved: tuple[str, ...] = ()

@@ -655,6 +655,23 @@ def function_without_vjp(ctx: Context) -> None:
     Double.apply(param()).sum().backward()
 
 
+@bad_input("custom ops", "Differentiating twice through a value computed in forward",
+           "self.cos_x = np.cos(x) in forward; ag.hessian(f)(x)", RuntimeError,
+           r"SinKeepingCos: cannot differentiate the derivative .* self\.cos_x: it is neither an "
+           r"input of the op nor its output",
+           r"compute cos_x inside vjp from them with operations that work on arrays and Tensors")
+def function_derived_value_differentiated_twice(ctx: Context) -> None:
+    class SinKeepingCos(ag.Function):
+        def forward(self, x):
+            self.cos_x = np.cos(x)
+            return np.sin(x)
+
+        def vjp(self, grad_out):
+            return grad_out * self.cos_x
+
+    ag.hessian(lambda x: SinKeepingCos.apply(x).sum())(np.array([0.7]))
+
+
 # ----- optimizers -------------------------------------------------------------------------------
 @bad_input("optimizers", "A model instead of its parameters", "optim.SGD(model, lr=0.1)",
            TypeError, r"got Linear", r"did you mean model\.parameters\(\)")
@@ -1005,6 +1022,55 @@ def transform_of_a_number(ctx: Context) -> None:
            r"f returned a tuple", r"it must return a Tensor, a float or an ndarray")
 def numerical_grad_of_a_tuple(ctx: Context) -> None:
     ag.numerical_grad(lambda x: (x, x), np.ones(3))
+
+
+@bad_input("function transforms", "None inside a pytree of parameters",
+           'ag.grad(loss)({"W": W, "b": None})', TypeError, r"grad: argument 0\['b'\] is None",
+           r"Leave it out of the structure, or pass the value it stands for")
+def grad_of_a_pytree_with_none(ctx: Context) -> None:
+    ag.grad(lambda p: (p["W"] ** 2).sum())({"W": np.ones(2), "b": None})
+
+
+@bad_input("function transforms", "A string inside a pytree argument",
+           'ag.grad(f)([1.0, "2.0"])', TypeError,
+           r"grad: argument 0\[1\] is a str, not a float or an ndarray",
+           r"differentiated arguments are floats and float arrays, or lists, tuples and dicts")
+def grad_of_a_pytree_with_a_string(ctx: Context) -> None:
+    ag.grad(lambda p: p[0] * 2)([1.0, "2.0"])
+
+
+@bad_input("function transforms", "A list that contains itself", "p = [1.0]; p.append(p); "
+           "ag.grad(f)(p)", ValueError, r"argument 0: the list at \[1\] contains itself",
+           r"pass a tree, not a cycle")
+def grad_of_a_cyclic_list(ctx: Context) -> None:
+    loop: list = [1.0]
+    loop.append(loop)
+    ag.grad(lambda p: p[0] * 2)(loop)
+
+
+@bad_input("function transforms", "A value read out of the graph for control flow",
+           "ag.grad(lambda x: Tensor(1.0) if float(x) > 0 else Tensor(-1.0))(0.5)", TypeError,
+           r"f read the values of argument 0 out of the graph .* its output does not depend on "
+           r"argument 0 through the graph", r"compare the Tensor itself \(if x > 0: \.\.\.\)")
+def grad_after_reading_the_argument(ctx: Context) -> None:
+    ag.grad(lambda x: Tensor(1.0) if float(x) > 0 else Tensor(-1.0))(0.5)
+
+
+@bad_input("function transforms", "A cotangent without the output's structure",
+           'ag.vjp(lambda x: {"y": x, "z": x.sum()}, x)[1]({"y": x})', ValueError,
+           r"the cotangent has the structure a dict with keys \['y'\] but must have a dict with "
+           r"keys \['y', 'z'\]", r"give it that structure")
+def vjp_cotangent_structure(ctx: Context) -> None:
+    _, vjp_fn = ag.vjp(lambda x: {"y": x * 2, "z": x.sum()}, np.ones(2))
+    vjp_fn({"y": np.ones(2)})
+
+
+@bad_input("function transforms", "A tangent without its primal's structure",
+           'ag.jvp(f, ({"a": x, "b": 1.0},), ({"a": v},))', ValueError,
+           r"tangent 0 has the structure a dict with keys \['a'\] but must have a dict with "
+           r"keys \['a', 'b'\]", r"same containers, same keys, one array per leaf")
+def jvp_tangent_structure(ctx: Context) -> None:
+    ag.jvp(lambda p: p["a"] * p["b"], ({"a": np.ones(2), "b": 1.0},), ({"a": np.ones(2)},))
 
 
 # ----- drawing and stepping -------------------------------------------------------------------

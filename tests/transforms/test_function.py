@@ -218,3 +218,153 @@ def test_errors():
 
     with pytest.raises(ValueError, match="WrongShape"):
         WrongShape.apply(Tensor([1.0, 2.0], requires_grad=True)).backward()
+
+
+# ----- higher derivatives through values kept on self ------------------------------------------
+class SinKeepingCos(Function):
+    """sin x, keeping cos x from forward: right for backward, not differentiable again."""
+
+    def forward(self, x):
+        self.cos_x = np.cos(x)
+        return np.sin(x)
+
+    def vjp(self, grad_out):
+        return grad_out * self.cos_x
+
+
+class SinKeepingInput(Function):
+    """sin x, keeping x and computing cos x in vjp (np.cos works on arrays and Tensors)."""
+
+    def forward(self, x):
+        self.x = x
+        return np.sin(x)
+
+    def vjp(self, grad_out):
+        return grad_out * np.cos(self.x)
+
+
+def test_first_derivatives_use_kept_values_as_they_are():
+    x = np.array([0.7, -0.2])
+    np.testing.assert_allclose(ag.grad(lambda x: SinKeepingCos.apply(x).sum())(x), np.cos(x))
+    assert SinKeepingCos.apply(Tensor(x, requires_grad=True))._op.derived == ("cos_x",)
+
+
+@pytest.mark.parametrize("route", ["hessian", "grad of grad", "create_graph", "jvp of grad",
+                                   "nested closure"])
+def test_higher_derivative_through_a_derived_value_is_refused(route):
+    f = SinKeepingCos.apply
+    x = np.array([0.7])
+    with pytest.raises(RuntimeError, match=r"SinKeepingCos: .*self\.cos_x.*neither an input of "
+                                           r"the op nor its output.*compute cos_x inside vjp"):
+        if route == "hessian":
+            ag.hessian(lambda x: f(x).sum())(x)
+        elif route == "grad of grad":
+            ag.grad(ag.grad(lambda x: f(x).sum()))(0.7)
+        elif route == "create_graph":
+            t = Tensor(x, requires_grad=True)
+            f(t).sum().backward(create_graph=True)
+        elif route == "jvp of grad":
+            ag.jvp(ag.grad(lambda x: f(x).sum()), (x,), (np.ones(1),))
+        else:
+            ag.grad(lambda w: ag.grad(lambda y: f(w * y).sum())(x))(x)
+
+
+def test_keeping_the_input_gives_the_right_second_derivative():
+    x = np.array([0.7])
+    np.testing.assert_allclose(ag.hessian(lambda x: SinKeepingInput.apply(x).sum())(x),
+                               [[-np.sin(0.7)]], rtol=1e-14)  # -0.644, not 0
+    assert ag.grad(ag.grad(SinKeepingInput.apply))(0.7) == pytest.approx(-np.sin(0.7))
+
+
+def test_constants_masks_and_the_output_may_be_kept():
+    class Scaled(Function):
+        """out = relu(x) * scale: scale set in __init__ (a constant), the mask an int array,
+        the output kept under its own name."""
+
+        def __init__(self, scale: float = 2.0) -> None:
+            self.scale = np.array(scale)
+
+        def forward(self, x):
+            self.mask = (x > 0).astype(np.int8)
+            self.out = np.maximum(x, 0) * self.scale
+            self.x = x
+            return self.out
+
+        def vjp(self, grad_out):
+            return grad_out * self.mask * self.scale * (1 + 0 * self.x)
+
+    x = np.array([0.5, -1.0, 2.0])
+    assert Scaled.apply(Tensor(x, requires_grad=True), scale=3.0)._op.derived == ()
+    np.testing.assert_array_equal(ag.hessian(lambda x: Scaled.apply(x, scale=3.0).sum())(x),
+                                  np.zeros((3, 3)))
+
+
+def test_value_function_reports_derived_floats_too():
+    import math
+
+    class ValueSin(Function):
+        def forward(self, x):
+            self.cos_x = math.cos(x)
+            return math.sin(x)
+
+        def vjp(self, grad_out):
+            return grad_out * self.cos_x
+
+    out = ValueSin.apply(Value(0.3))
+    assert out._op.derived == ("cos_x",)
+    out.backward()  # first derivatives are fine
+
+
+# ----- reference cycles under create_graph ---------------------------------------------------
+def collected_without_gc(build):
+    """Run `build` with the cycle collector off; True when everything it returned weak
+    references to is gone once it returns (freed by reference counting alone)."""
+    gc.collect()
+    gc.disable()
+    try:
+        refs = build()
+        return all(ref() is None for ref in refs)
+    finally:
+        gc.enable()
+
+
+def test_create_graph_cycle_is_only_the_leaf_and_its_grad():
+    """x.grad after backward(create_graph=True) is a graph that depends on x (it must, to be
+    differentiated again), and x holds it: that one cycle cannot be avoided, as in PyTorch.
+    Taking the gradient and resetting x.grad breaks it; nothing else is a cycle."""
+
+    def reset_grad():
+        x = Tensor(np.array([0.5, 1.0]), requires_grad=True)
+        y = (x.sin() * x.tanh().sigmoid() / (x + 2) ** 2).logsumexp()
+        y.backward(create_graph=True)
+        g = x.grad
+        x.grad = None
+        g.sum().backward()  # the second derivative, then everything is dropped
+        return [weakref.ref(x), weakref.ref(y), weakref.ref(g), weakref.ref(g.parents[0])]
+
+    def keep_grad():
+        x = Tensor(np.array([0.5, 1.0]), requires_grad=True)
+        (x ** 3).sum().backward(create_graph=True)
+        return [weakref.ref(x)]
+
+    assert collected_without_gc(reset_grad)
+    assert not collected_without_gc(keep_grad)  # the documented cycle, for the collector
+    gc.collect()
+
+
+def test_transforms_leave_no_cycle():
+    def build():
+        kept = []
+
+        def f(x):
+            kept.append(weakref.ref(x))
+            y = Cube.apply(x).sum() + (x.exp() * x).sum()
+            kept.append(weakref.ref(y))
+            return y
+
+        h = ag.hessian(f)(np.array([0.3, -0.2]))
+        g = ag.grad(ag.grad(lambda x: (x.sin() * x).sum()))(0.4)
+        assert h.shape == (2, 2) and isinstance(g, float)
+        return kept
+
+    assert collected_without_gc(build)

@@ -152,8 +152,9 @@ def test_bool_and_other_types_are_refused():
 
 
 @pytest.mark.parametrize("result, words", [
-    (lambda x: 3.0, "returned a float"),
     (lambda x: np.sin(np.asarray(x)), "returned a NumPy float64"),
+    (lambda x: float(x.sum()) * 2, "returned a float"),
+    (lambda x: ag.Tensor(float(x) * 2), "read the values of argument 0 out of the graph"),
     (lambda x: np.ones(3), "returned a NumPy array of shape \\(3,\\)"),
     (lambda x: None, "None"),
     (lambda x: float(x) * 2, "float"),
@@ -183,3 +184,35 @@ def test_grad_agrees_with_torch(sample):
     (expected,) = torch.autograd.grad(sample.torch_fn(x), x)
     np.testing.assert_allclose(ag.grad(sample.fn)(*args), expected.numpy(), rtol=1e-12,
                                atol=1e-12)
+
+
+# ----- an ignored argument against a lost dependence -----------------------------------------
+def test_ignored_argument_gives_zeros_of_its_shape():
+    assert ag.grad(lambda x, y: x ** 2, argnums=1)(3.0, 4.0) == 0.0
+    g = ag.grad(lambda x, y: (np.asarray(x) ** 2).sum(), argnums=1)(np.ones(2), np.ones((2, 3)))
+    np.testing.assert_array_equal(g, np.zeros((2, 3)))
+    assert g.dtype == np.float64
+    # control flow on a comparison keeps the argument on the graph: a step function
+    assert ag.grad(lambda x: Tensor(1.0) if x > 0 else Tensor(-1.0))(0.5) == 0.0
+
+
+@pytest.mark.parametrize("f, words", [
+    (lambda x: float(x.sum()), r"returned a float, not an autograd_lite Tensor, although it used "
+                               r"argument 0"),
+    (lambda x: (x * 2).item(), r"returned a float"),
+    (lambda x: np.asarray(x.exp()).sum(), r"returned a NumPy float64"),
+    (lambda x: Tensor(1.0) if float(x) > 0 else Tensor(-1.0),
+     r"read the values of argument 0 out of the graph.*compare the Tensor itself"),
+    (lambda x: Tensor(x.data * 2), r"read the values of argument 0"),
+])
+def test_a_lost_dependence_is_refused(f, words):
+    with pytest.raises(TypeError, match=words):
+        ag.grad(f)(0.5)
+
+
+def test_a_lost_dependence_in_a_pytree_output_names_the_leaf():
+    with pytest.raises(TypeError, match=r"jacobian: f returned a float at \['b'\]"):
+        ag.jacobian(lambda x: {"a": x * 2, "b": float(x.sum())})(np.ones(2))
+    # a true constant is returned as a Tensor
+    jac = ag.jacobian(lambda x: {"a": x * 2, "b": Tensor(3.0)})(np.ones(2))
+    np.testing.assert_array_equal(jac["b"], [0.0, 0.0])
