@@ -50,7 +50,7 @@ from .random import manual_seed
 from .tensor import Tensor
 from .transforms import grad, hessian, jacobian, jvp, value_and_grad, vjp
 from .value import Value
-from .viz import draw_graph
+from .viz import Explorer, draw_graph, explore
 
 __version__ = "0.1.0"
 
@@ -60,7 +60,7 @@ __all__ = [
     "logsumexp", "matmul", "max", "maximum", "mean", "min", "minimum", "no_grad", "relu",
     "reshape", "set_grad_enabled", "sigmoid", "sin", "softmax", "sqrt", "stack", "sum",
     "swapaxes", "tanh", "transpose", "where",
-    "backward_steps", "detect_anomaly", "draw_graph",
+    "Explorer", "backward_steps", "detect_anomaly", "draw_graph", "explore",
     "datasets", "manual_seed", "nn", "optim",
     "CUSTOM_OPS", "Function", "GradcheckError", "grad", "gradcheck", "hessian", "jacobian", "jvp",
     "numerical_grad", "value_and_grad", "vjp",
