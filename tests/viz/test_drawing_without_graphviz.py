@@ -117,9 +117,10 @@ def test_reading_the_dot_statements_back():
 
 
 def test_importing_autograd_lite_does_not_import_graphviz():
-    code = ("import sys; sys.path.insert(0, %r); import autograd_lite; "
-            "print('graphviz' in sys.modules); autograd_lite.draw_graph(autograd_lite.Value(1.0));"
-            " print('graphviz' in sys.modules)" % str(ROOT))
+    code = (f"import sys; sys.path.insert(0, {str(ROOT)!r}); import autograd_lite; "
+            "print('graphviz' in sys.modules); "
+            "autograd_lite.draw_graph(autograd_lite.Value(1.0)); "
+            "print('graphviz' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, timeout=60).stdout.split()
     assert out == ["False", "True"]

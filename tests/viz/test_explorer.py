@@ -14,7 +14,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import autograd_lite as ag
 from autograd_lite import Explorer, Function, Tensor, Value, backward_steps, explore
 from autograd_lite.engine.op import saved_values
 from autograd_lite.viz.graph import ancestors
