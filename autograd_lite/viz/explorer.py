@@ -239,12 +239,18 @@ def count_numbers(trace: Trace) -> int:
     """How many numbers the trace's gradients and Jacobians hold."""
     total = 0
     for step in trace.steps:
-        total += int(np.size(step.grad_out))
+        total += size_of(step.grad_out)
         for item in step.inputs:
-            for part in (item.grad, item.before, item.after, item.jacobian):
-                if part is not None:
-                    total += int(np.size(part))
+            total += size_of(item.grad) + size_of(item.before) + size_of(item.after) + \
+                size_of(item.jacobian)
     return total
+
+
+def size_of(value: Any) -> int:
+    """How many numbers `value` holds (0 for None, 1 for a float)."""
+    if value is None:
+        return 0
+    return 1 if type(value) is float else int(np.size(value))
 
 
 def trace_document(trace: Trace, notes: list[str]) -> dict[str, Any]:
@@ -314,7 +320,12 @@ def first_nonfinite(trace: Trace) -> int | None:
     for step in trace.steps:
         values = [step.grad_out, *[item.grad for item in step.inputs]]
         for value in values:
-            if value is not None and not np.isfinite(np.asarray(value, dtype=np.float64)).all():
+            if value is None:
+                continue
+            if type(value) is float:
+                if not math.isfinite(value):
+                    return step.index
+            elif not np.isfinite(np.asarray(value, dtype=np.float64)).all():
                 return step.index
     return None
 
