@@ -370,19 +370,17 @@ def fit_in_order(wanted: list[float], gaps: list[float]) -> list[float]:
     for gap in gaps:
         offsets.append(offsets[-1] + gap)
     targets = [w - o for w, o in zip(wanted, offsets)]
-    blocks: list[list[float]] = []  # [mean, weight, count]
+    blocks: list[tuple[float, int]] = []  # (mean, how many points) of each pooled run
     for t in targets:
-        blocks.append([t, 1.0, 1])
-        while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
-            mean, weight, n = blocks.pop()
-            prev = blocks[-1]
-            total = prev[1] + weight
-            prev[0] = (prev[0] * prev[1] + mean * weight) / total
-            prev[1] = total
-            prev[2] += n
+        mean, count = t, 1
+        while blocks and blocks[-1][0] > mean:
+            prev_mean, prev_count = blocks.pop()
+            mean = (prev_mean * prev_count + mean * count) / (prev_count + count)
+            count += prev_count
+        blocks.append((mean, count))
     fitted: list[float] = []
-    for mean, _, n in blocks:
-        fitted.extend([mean] * n)
+    for mean, count in blocks:
+        fitted.extend([mean] * count)
     return [f + o for f, o in zip(fitted, offsets)]
 
 
