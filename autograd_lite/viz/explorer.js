@@ -219,7 +219,7 @@
     const out = [];
     out.push(el("h2", {}, "Step " + k + " of " + count + ": " + step.op + " → " + nameOf(id)));
     const dl = el("dl");
-    dl.append(el("dt", {}, "Upstream gradient  grad_out = d root / d " + nameOf(id)),
+    dl.append(el("dt", {}, "Upstream gradient  grad_out = d " + nameOf(trace.root) + " / d " + nameOf(id)),
       el("dd", {}, valueBlock(step.grad_out, "grad-out")));
     if (step.rule) {
       const dd = el("dd", {}, el("code", {}, step.rule));
