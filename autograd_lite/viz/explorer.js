@@ -335,7 +335,8 @@
       li.classList.toggle("current", on);
       if (on) li.setAttribute("aria-current", "step"); else li.removeAttribute("aria-current");
     });
-    if (currentId && groups.has(currentId)) reveal(groups.get(currentId));
+    const focus = currentId || String(trace.root); // before backward: where it will start
+    if (groups.has(focus)) reveal(groups.get(focus));
     if (!fromHash) {
       try { history.replaceState(null, "", "#step=" + k); } catch (e) { /* a sandboxed frame */ }
     }

@@ -546,12 +546,12 @@ def legend() -> str:
         '<span class="key leaf">leaf (needs a gradient)</span> '
         '<span class="key const">constant</span> '
         '<span class="key root">root</span> '
-        '<span class="key current">current step</span> '
+        '<span class="js-only"><span class="key current">current step</span> '
         '<span class="key receives">receives a gradient now</span> '
         '<span class="key pending">step not run yet (dashed)</span> '
-        '<span class="key partial">grad … still adding up</span> '
+        '<span class="key partial">grad … still adding up</span></span> '
         "· arrows point the way the forward pass went; backward walks them in reverse, "
-        "root first. Click a box to jump to its step."
+        'root first.<span class="js-only"> Click a box to jump to its step.</span>'
         "</figcaption>"
     )
 
