@@ -38,6 +38,7 @@ from .trace import (
     check_leaves,
     check_root,
     fmt_shape,
+    is_finite,
     node_names,
     record_trace,
     short_text,
@@ -427,38 +428,40 @@ ROLE_FILLS = {"leaf": "#dbeafe", "const": "#f3f4f6", "op": "#ffffff", "root": "#
 
 def node_group(key: str, lines: list[tuple[str, str]], placed: Layout,
                size: tuple[float, float], trace: Trace, root: Node, folded: set[int]) -> str:
-    """One node's `<g data-node-id=...>`: a box and its lines of text."""
+    """One node's `<g data-node-id=...>`: a box and its lines of text (the `omitted` box has
+    no id). Colours are written on the elements for readers without the page's styles."""
     cx, cy = placed.centers[key]
     width, height = size
     x0, y0 = cx - width / 2, cy - height / 2
+    red_lines: set[str] = set()
     if key == "omitted":
-        classes, fill, tip = "omitted", "#f9fafb", lines[0][1]
-        attrs = 'class="node omitted"'
+        opening, fill, dashed = '<g class="node omitted">', "#f9fafb", True
     else:
         record = trace.nodes[int(key)]
-        role = "root" if record.id == root.id else record.role
-        classes = f"node {record.role}" + (" root" if role == "root" else "")
-        if record.id in folded:
-            classes += " folded"
+        is_root = record.id == root.id
+        classes = ["node", record.role] + ["root"] * is_root
+        dashed = record.id in folded
+        classes += ["folded"] * dashed
         if record.nonfinite:
-            classes += " nonfinite"
-        fill = ROLE_FILLS[role]
-        tip = "; ".join(line for _, line in lines)
-        attrs = f'class="{classes}" data-node-id="{key}" tabindex="-1"'
-    dashed = ' stroke-dasharray="4 3"' if ("folded" in classes or key == "omitted") else ""
+            classes.append("nonfinite")
+            red_lines.add("data")
+        if not is_finite(trace.final_grads.get(record.id)):
+            red_lines.add("grad")
+        opening = f'<g class="{" ".join(classes)}" data-node-id="{key}" tabindex="-1">'
+        fill = ROLE_FILLS["root" if is_root else record.role]
+    dash = ' stroke-dasharray="4 3"' if dashed else ""
     rows = [
-        f"<g {attrs}>",
-        f"<title>{svg.text(tip)}</title>",
+        opening,
+        f"<title>{svg.text('; '.join(line for _, line in lines))}</title>",
         f'<rect x="{svg.num(x0)}" y="{svg.num(y0)}" width="{svg.num(width)}" '
-        f'height="{svg.num(height)}" rx="4" fill="{fill}" stroke="#4b5563"{dashed}/>',
+        f'height="{svg.num(height)}" rx="4" fill="{fill}" stroke="#4b5563"{dash}/>',
     ]
     for i, (kind, line) in enumerate(lines):
         y = y0 + svg.PAD_Y + (i + 0.78) * svg.LINE_HEIGHT
         weight = ' font-weight="bold"' if kind == "title" else ""
-        red = ' fill="#dc2626"' if (kind == "data" and "nonfinite" in classes) or (
-            kind == "grad" and ("nan" in line or "inf" in line)) else ' fill="#111827"'
+        colour = "#dc2626" if kind in red_lines else "#111827"
         rows.append(f'<text class="{kind}" x="{svg.num(x0 + svg.PAD_X)}" y="{svg.num(y)}"'
-                    f'{weight}{red}>{svg.text(line)}</text>')
+                    f'{weight} fill="{colour}">{svg.text(line)}</text>')
     rows.append("</g>")
     return "".join(rows)
 

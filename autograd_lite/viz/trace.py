@@ -281,7 +281,7 @@ def record_trace(root: Node, module: Any = None,
             shapes: list[str] = []
             if keep:
                 describe_inputs(step, inputs)
-                shapes = shape_rules(step, records, inputs)
+                shapes = shape_rules(step, inputs)
             raw.append((step.index, node, step.grad_out, step.input_grads, inputs, shapes, keep))
     except RuntimeError as error:
         if "freed" in str(error) or "in place" in str(error):
@@ -386,8 +386,7 @@ def fmt_shape(shape: tuple[int, ...]) -> str:
     return "(" + ",".join(str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
-def shape_rules(step: Any, records: dict[int, NodeRecord],
-                inputs: list[InputRecord]) -> list[str]:
+def shape_rules(step: Any, inputs: list[InputRecord]) -> list[str]:
     """The op's rule written with this step's shapes, one line per input that receives a
     gradient (`grad_W = G^T x : (16,2) = (16,100)(100,2)`); `G` is `grad_out`."""
     node = step.node
