@@ -70,7 +70,7 @@ from .transforms import (
     vjp,
 )
 from .value import Value
-from .viz import draw_graph
+from .viz import Explorer, draw_graph, explore
 
 __version__ = "0.1.0"
 
@@ -81,7 +81,7 @@ __all__ = [
     "reshape", "set_grad_enabled", "sigmoid", "sin", "softmax", "sqrt", "stack", "sum",
     "swapaxes", "tanh", "transpose", "where", "cumsum", "expand_dims", "flatten", "mod",
     "norm", "outer", "prod", "squeeze", "std", "unsqueeze", "var",
-    "backward_steps", "detect_anomaly", "draw_graph",
+    "Explorer", "backward_steps", "detect_anomaly", "draw_graph", "explore",
     "datasets", "manual_seed", "nn", "optim",
     "CUSTOM_OPS", "Function", "GradcheckError", "elementwise_grad", "grad", "gradcheck",
     "hessian", "jacobian", "jvp", "numerical_grad", "value_and_grad", "vjp",

@@ -2,9 +2,12 @@
 
     autograd-lite demo [--engine tensor|scalar] [--epochs N] [--hidden 16,16] [--lr LR]
                        [--seed S] [--samples N] [--noise X] [--out DIR] [--no-progress]
+    autograd-lite explore [--example fan-out|mlp|lesson] [--out FILE] [--open]
 
 `demo` trains a small MLP on two moons, prints the final loss and accuracy, and writes the loss
-curve, the decision boundary and the computation graph of one forward pass to `--out`.
+curve, the decision boundary and the computation graph of one forward pass to `--out`, with the
+backprop explorer of that graph (`backprop.html`). `explore` writes the explorer page of a
+small built-in example.
 The progress bar (tqdm) and the plots (matplotlib) come from the `demo` extra and are imported
 only here; without them the demo says how to get them and still trains.
 """
@@ -110,8 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="train a small MLP on two moons; write plots and the computation graph",
         description=(
             "Train a small MLP on the two-moons data set with a progress bar, report the "
-            "final loss and training accuracy, and write loss.png, decision_boundary.png "
-            "and graph.svg (graph.dot without Graphviz) to the output folder."
+            "final loss and training accuracy, and write loss.png, decision_boundary.png, "
+            "graph.svg (graph.dot without Graphviz) and backprop.html (the backprop explorer "
+            "of the drawn graph) to the output folder."
         ),
     )
     demo.add_argument(
@@ -148,6 +152,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
     demo.set_defaults(run=run_demo)
+    explore = commands.add_parser(
+        "explore",
+        help="write the backprop explorer page of a small example graph",
+        description="Write a self-contained web page that steps through the backward pass of a "
+                    "small built-in example (see autograd_lite.explore for your own graphs).",
+    )
+    explore.add_argument(
+        "--example", choices=("fan-out", "mlp", "lesson"), default="fan-out",
+        help="fan-out: Values used twice (default); mlp: a Tensor MLP 2-3-1; lesson: the "
+             "network of the backpropagation lesson",
+    )
+    explore.add_argument("--out", type=Path, default=Path("backprop.html"), metavar="FILE",
+                         help="the page to write (default: ./backprop.html)")
+    explore.add_argument("--open", action="store_true", help="open the page in a web browser")
+    explore.set_defaults(run=run_explore)
     return parser
 
 
@@ -209,6 +228,7 @@ def run_demo(args: argparse.Namespace) -> int:
 
     written = write_plots(out, X, y, result)
     written += write_graph(out, result.graph_root)
+    written += write_explorer(out, result.graph_root)
     for path in written:
         print(f"wrote {path}")
     if result.graph_note:
@@ -283,7 +303,7 @@ def train_tensor(
     logits.label = "logits"
     root = F.binary_cross_entropy_with_logits(logits, targets[:4])
     root.label = "loss"
-    root.backward()
+    root.backward(retain_graph=True)  # kept, so backprop.html can step through it again
     model.zero_grad()
     sizes = "-".join(str(n) for n in [2, *hidden, 1])
     summary = f"MLP {sizes}, relu, {model.num_parameters()} parameters (Tensor engine)"
@@ -432,6 +452,32 @@ def write_graph(out: Path, root: Any) -> list[Path]:
               "install Graphviz (e.g. apt-get install graphviz) and run "
               f"'dot -Tsvg {path} -o {out / 'graph.svg'}'", file=sys.stderr)
     return [path]
+
+
+def write_explorer(out: Path, root: Any) -> list[Path]:
+    """Write `backprop.html`, the backprop explorer of `root`'s graph."""
+    from .viz import explore
+
+    return [explore(root).save(out / "backprop.html")]
+
+
+def run_explore(args: argparse.Namespace) -> int:
+    """`autograd-lite explore`: write (and with `--open`, open) an example's explorer page."""
+    from .viz import explore
+    from .viz.examples import EXAMPLES
+
+    root, module = EXAMPLES[args.example]()
+    try:
+        path = explore(root, module=module).save(args.out)
+    except OSError as exc:
+        print(f"autograd-lite explore: error: cannot write {args.out}: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {path}")
+    if args.open:
+        import webbrowser
+
+        webbrowser.open(path.resolve().as_uri())
+    return 0
 
 
 def _version() -> str:

@@ -26,7 +26,7 @@ PAGE = Path(__file__).resolve().parent.parent / "docs" / "api.md"
 ROW = re.compile(r"^\|\s*`([^`]+)`\s*\|", re.MULTILINE)
 DECLARATION = re.compile(r"^([A-Za-z_][\w.]*)(\(.*\))?$")
 # Classes whose public attributes are part of the reference, relative to the package.
-CLASSES = ["Value", "Tensor", "nn.Module", "optim.Optimizer", "debug.Step"]
+CLASSES = ["Value", "Tensor", "nn.Module", "optim.Optimizer", "debug.Step", "Explorer"]
 EXTRA_MODULES = ["debug", "viz"]
 
 

@@ -6,21 +6,23 @@ with an explicit queue (no recursion), in the parents' stored order, so the same
 the same source on every run. A graph larger than `max_nodes` is drawn smaller: repeated
 structure is collapsed, then what is still too far from the root is counted in one box.
 Building the `Digraph` and its `.source` needs only the
-`graphviz` Python package; rendering (`.render`, `.pipe`, Jupyter's inline display) needs the
-Graphviz `dot` program.
+`graphviz` Python package (imported on the first drawing, not with autograd_lite); rendering
+(`.render`, `.pipe`) needs the Graphviz `dot` program. Jupyter's inline display uses `dot`
+when it is installed and otherwise a layout of autograd_lite's own (see `drawing.py`).
 """
 
 from __future__ import annotations
 
 from collections import Counter, deque
 from collections.abc import Iterable, Mapping
-from typing import Any
-
-import graphviz
+from typing import TYPE_CHECKING, Any
 
 from ..engine.backward import topological_order
 from ..engine.node import Node
 from .labels import data_label, op_label
+
+if TYPE_CHECKING:
+    import graphviz
 
 #: Default largest number of Values / Tensors drawn (beyond it, repeats are collapsed and the
 #: rest is counted in one box).
@@ -231,6 +233,8 @@ def draw_graph(
     if max_nodes is not None and max_nodes < 1:
         raise ValueError(f"draw_graph: max_nodes must be at least 1 (or None), got {max_nodes}")
 
+    from .drawing import GraphDrawing  # imports graphviz, only when something is drawn
+
     nodes = ancestors(root)
     drawn, collapsed = select_nodes(nodes, max_nodes)
     drawn_ids = {id(node) for node in drawn}
@@ -238,7 +242,7 @@ def draw_graph(
     pending = show_grad and not any(has_grad(node) for node in nodes)
     steps = step_numbers(root) if show_steps else {}
 
-    dot = graphviz.Digraph(
+    dot = GraphDrawing(
         "autograd_lite",
         graph_attr={"rankdir": rankdir, "fontname": "Helvetica", "fontsize": "11",
                     "labelloc": "b", "nodesep": "0.15", "ranksep": "0.3"},
