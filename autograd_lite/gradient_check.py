@@ -3,7 +3,7 @@
 A central difference (f(x + eps) - f(x - eps)) / (2 eps) has an error of order eps^2 from the
 curvature plus about 1e-16 / eps from rounding, so in float64 with eps = 1e-6 it agrees with an
 exact derivative to about 1e-9 relative: good enough to catch a wrong rule, never a substitute
-for autodiff (lesson L9 shows the error growing again as eps shrinks).
+for autodiff (the derivatives lesson shows the error growing again as eps shrinks).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 A script that offers `--no-plot` is run with its plots on (matplotlib's Agg backend, into a
 temporary folder) when matplotlib is installed, so the plotting code is exercised too; one run
-checks that `--no-plot` really writes nothing. The numbers of the LESSONS.md rows are asserted
+checks that `--no-plot` really writes nothing. The numbers the lesson pages show are asserted
 through the public API in tests/lessons/; here we check that each example prints them.
 """
 

@@ -96,7 +96,8 @@ def test_input_grads_is_none_where_no_gradient_is_sent():
 
 
 def test_linear_layer_local_jacobian_is_W_and_sends_W_transpose_times_grad_out():
-    """L5: the gradient a Linear layer sends back equals W^T times the upstream gradient."""
+    """The backpropagation lesson: the gradient a Linear layer sends back equals W^T times the
+    upstream gradient."""
     manual_seed(0)
     layer = nn.Linear(3, 2)
     x = Tensor([0.5, -1.0, 2.0], requires_grad=True, label="x")

@@ -1,4 +1,4 @@
-"""LESSONS L5, L13: backpropagation is the chain rule, one Jacobian (W^T) per layer."""
+"""The backpropagation lesson: backpropagation is the chain rule, one Jacobian (W^T) per layer."""
 
 from __future__ import annotations
 
