@@ -69,21 +69,25 @@ from autograd_lite import Tensor, Value
 
 # %%
 def one_point_descent(start: float, lr: float = 0.01, tol: float = 1e-9,
-                      verbose: bool = True) -> tuple[float, float, int]:
-    """Minimise L(a) = (a x + b - y)^2 with x = 5, y = 10, b = 0; return a, L(a), steps."""
+                      verbose: bool = True) -> tuple[float, float, int, list[float]]:
+    """Minimise L(a) = (a x + b - y)^2 with x = 5, y = 10, b = 0 by gradient descent, the
+    derivative dL/da from backward(); return a, L(a), the number of steps and every a visited
+    (the start first)."""
     x, y, b = 5.0, 10.0, 0.0
     a = start
+    path = [a]
     for n in range(1, 10_000):
         a_node = Value(a, label="a")
         loss = (a_node * x + b - y) ** 2
         loss.backward()
         update = lr * a_node.grad
         a = a - update
+        path.append(a)
         if verbose and (n <= 6 or n % 5 == 0):
             print(f"  step {n:2d}: L = {loss.data:.3e}  dL/da = {a_node.grad:+.3e}  "
                   f"update {-update:+.2e}  a = {a:.9f}")
         if abs(update) < tol:
-            return a, (a * x + b - y) ** 2, n
+            return a, (a * x + b - y) ** 2, n, path
     raise RuntimeError("gradient descent did not converge")
 
 
@@ -106,38 +110,42 @@ def fit_line(x: np.ndarray, y: np.ndarray, lr: float = 0.5, tol: float = 1e-12
 
 
 
-
-
 # %%
-def save_plot(spend: np.ndarray, revenue: np.ndarray, slope: float,
+def save_plot(path: list[float], spend: np.ndarray, revenue: np.ndarray, slope: float,
               intercept: float) -> None:
+    """Left: L(a) and the descent printed above (its first steps, from the same start);
+    right: the data and the fitted line."""
     plt = pyplot()
     if plt is None:
         return
-    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.5))
-    a_grid = np.linspace(-1, 5, 200)
-    left.plot(a_grid, (5 * a_grid - 10) ** 2)
-    path, a = [], 4.5  # a start that keeps the picture readable
-    for _ in range(8):
-        path.append(a)
-        a -= 0.01 * 10 * (5 * a - 10)
-    path = np.array(path)
-    left.plot(path, (5 * path - 10) ** 2, "o-", ms=4)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+    steps = np.array(path[:8])
+    a_grid = np.linspace(min(-1.0, steps.min() - 1), max(5.0, steps.max() + 1), 300)
+    left.plot(a_grid, (5 * a_grid - 10) ** 2, color="0.5", label="L(a) = (5a - 10)$^2$")
+    left.plot(steps, (5 * steps - 10) ** 2, "o-", color="C3", ms=5,
+              label=f"gradient descent from a = {steps[0]:.2f} (first {len(steps)} points)")
+    for k, a in enumerate(steps[:3]):
+        left.annotate(f"step {k}" if k else "start", (a, (5 * a - 10) ** 2),
+                      textcoords="offset points", xytext=(6, 6), fontsize=9)
     left.set_xlabel("a")
-    left.set_title("L(a) = (5a - 10)^2 and the descent")
-    right.scatter(spend, revenue, s=12)
+    left.set_ylabel("loss L(a)")
+    left.set_title("The loss of one point, and the descent (dL/da by autodiff)")
+    left.legend(loc="upper center")
+    right.scatter(spend, revenue, s=14, label="50 noisy points")
     line = np.linspace(-1, 1, 2)
-    right.plot(line, slope * line + intercept, "k")
+    right.plot(line, slope * line + intercept, "k", label=f"{slope:.2f} spend + {intercept:.2f}")
     right.set_xlabel("advertising spend (standardised)")
     right.set_ylabel("revenue")
-    right.set_title(f"revenue = {slope:.2f} spend + {intercept:.2f}")
+    right.set_title("The regression line found by gradient descent")
+    right.legend(loc="upper left")
+    fig.tight_layout()
     show(fig, "linear_regression.png")
 
 
 # %%
 start = float(np.random.default_rng(4).uniform(-10, 10))
 print(f"== L(a) = (5a - 10)^2, gradient descent from a random a = {start:.6f} ==")
-a, loss, steps = one_point_descent(start)
+a, loss, steps, path = one_point_descent(start)
 print(f"stopped after {steps} steps (update below 1e-9): a = {a:.9f}, L(a) = {loss:.1e}")
 
 # Revenue against advertising spend (standardised to [-1, 1]), with noise.
@@ -154,4 +162,4 @@ print(f"largest difference: {max(abs(slope - ls_slope), abs(intercept - ls_inter
 
 # %%
 if not OPTIONS.no_plot:
-    save_plot(spend, revenue, slope, intercept)
+    save_plot(path, spend, revenue, slope, intercept)
