@@ -160,12 +160,14 @@ def save_plot(grid: np.ndarray, autodiff: np.ndarray, rate: np.ndarray) -> None:
     plt = pyplot()
     if plt is None:
         return
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig, ax = plt.subplots(figsize=(7, 4.5))
     ax.plot(grid, f_cubic(grid), color="0.6", label="f(x) = x^3 - 2x^2 + 1")
     ax.plot(grid, autodiff, lw=4, alpha=0.5, label="f'(x) by autodiff")
     ax.plot(grid, rate, "k--", label="f'(x) by central difference")
     ax.axhline(0, color="0.85", lw=0.8)
     ax.set_xlabel("x")
+    ax.set_ylabel("f(x) and f'(x)")
+    ax.set_title("x^3 - 2x^2 + 1 and its derivative: autodiff and central difference")
     ax.legend()
     show(fig, "derivatives.png")
 

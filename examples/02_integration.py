@@ -91,11 +91,13 @@ def save_plot() -> None:
     if plt is None:
         return
     x, area = running_sum(0.1)
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig, ax = plt.subplots(figsize=(7, 4.5))
     ax.plot(x, area, lw=4, alpha=0.5, label="running sum of (3x^2 - 4x) dx, dx = 0.1")
     ax.plot(x, antiderivative(x) - antiderivative(-10.0), "k--",
             label="x^3 - 2x^2 - (value at -10)")
     ax.set_xlabel("x")
+    ax.set_ylabel("area accumulated from x = -10")
+    ax.set_title("The running sum of f(x) dx is an antiderivative of f")
     ax.legend()
     show(fig, "integration.png")
 

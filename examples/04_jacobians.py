@@ -94,7 +94,7 @@ def save_plot(point: np.ndarray) -> None:
         return
     jac = ag.jacobian(pq)(point)
     centre = pq(ag.Tensor(point)).numpy()
-    fig, ax = plt.subplots(figsize=(5, 5))
+    fig, ax = plt.subplots(figsize=(6, 6))
     for radius in (0.05, 0.15, 0.3):
         angles = np.linspace(0, 2 * np.pi, 200)
         steps = radius * np.stack([np.cos(angles), np.sin(angles)], axis=1)  # (200, 2)
@@ -106,6 +106,8 @@ def save_plot(point: np.ndarray) -> None:
     ax.set_title("circles of radius 0.05, 0.15, 0.3 around p = (0.5, 1)\n"
                  "mapped by f = (2xy, x^2 y) and by its Jacobian")
     ax.set_aspect("equal")
+    ax.set_xlabel("first output, 2xy")
+    ax.set_ylabel("second output, x^2 y")
     ax.legend()
     show(fig, "jacobians.png")
 

@@ -148,10 +148,16 @@ def save_plot(model: nn.MLP, X: np.ndarray, y: np.ndarray) -> None:
     xs, ys = np.meshgrid(np.linspace(-1.5, 2.5, 200), np.linspace(-1.0, 1.5, 150))
     with ag.no_grad():
         logits = model(Tensor(np.column_stack([xs.ravel(), ys.ravel()]))).numpy()
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig, ax = plt.subplots(figsize=(7, 4.5))
     ax.contourf(xs, ys, logits.reshape(xs.shape) > 0, levels=1, cmap="coolwarm", alpha=0.3)
-    ax.scatter(X[:, 0], X[:, 1], c=y, cmap="coolwarm", s=12, edgecolors="k", linewidths=0.3)
-    ax.set_title("two moons: the trained MLP's decision regions")
+    for label, colour in ((0, "tab:blue"), (1, "tab:red")):
+        mask = y == label
+        ax.scatter(X[mask, 0], X[mask, 1], c=colour, s=14, edgecolors="k", linewidths=0.3,
+                   label=f"class {label}")
+    ax.set_title("Two moons: the trained MLP's decision regions")
+    ax.set_xlabel("x1")
+    ax.set_ylabel("x2")
+    ax.legend(loc="upper right")
     show(fig, "backpropagation.png")
 
 

@@ -127,16 +127,20 @@ def save_plot(w: np.ndarray, lam: np.ndarray) -> None:
     points, labels = SIX
     a, b, c = w
     xs = np.linspace(-3.5, 3.5, 2)
-    fig, ax = plt.subplots(figsize=(5, 5))
+    fig, ax = plt.subplots(figsize=(6, 6))
     for level, style in [(0, "k-"), (1, "k:"), (-1, "k:")]:
         ax.plot(xs, (level - c - a * xs) / b, style)
-    ax.scatter(*points.T, c=labels, cmap="coolwarm", s=60, edgecolors="k")
+    for label, colour in ((-1.0, "tab:blue"), (1.0, "tab:red")):
+        ax.scatter(*points[labels == label].T, c=colour, s=60, edgecolors="k",
+                   label=f"class {label:+.0f}")
     support = lam > 1e-6
     ax.scatter(*points[support].T, s=250, facecolors="none", edgecolors="k",
                label="support vectors")
     ax.set_xlim(-3.5, 3.5)
     ax.set_ylim(-3.5, 3.5)
     ax.set_aspect("equal")
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
     ax.set_title(f"{a:.2f}x + {b:.2f}y {'-' if c < 0 else '+'} {abs(c):.2f} = 0 and its margins")
     ax.legend(loc="lower right")
     show(fig, "svm.png")

@@ -98,13 +98,15 @@ def save_plot(iterates: list[float]) -> None:
         return
     grid = np.linspace(1.9, 2.25, 200)
     slope = ag.grad(f)
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig, ax = plt.subplots(figsize=(7, 4.5))
     ax.plot(grid, f(grid), label="f(x) = x^3 - 2x - 5")
     ax.axhline(0, color="0.6", lw=0.8)
     x = iterates[0]
     ax.plot([x, x - f(x) / slope(x)], [f(x), 0], "k--", label="tangent at x = 2")
     ax.plot(iterates[:3], [f(x) for x in iterates[:3]], "ko", ms=4)
     ax.set_xlabel("x")
+    ax.set_ylabel("f(x)")
+    ax.set_title("Newton-Raphson: follow the tangent to where it crosses zero")
     ax.legend()
     show(fig, "newton_raphson.png")
 

@@ -106,14 +106,22 @@ def save_plot(first: np.ndarray, second: np.ndarray) -> None:
     plt = pyplot()
     if plt is None:
         return
-    fig, ax = plt.subplots(figsize=(5, 4))
+    from matplotlib.ticker import NullFormatter
+
+    fig, ax = plt.subplots(figsize=(6.5, 4.5))
     ax.loglog(STEPS, first, "o-", label="first order (gradient)")
     ax.loglog(STEPS, second, "s-", label="second order (+ Hessian)")
     ax.loglog(STEPS, first[0] * (STEPS / STEPS[0]) ** 2, "k:", label="slope 2")
     ax.loglog(STEPS, second[0] * (STEPS / STEPS[0]) ** 3, "k--", label="slope 3")
-    ax.set_xlabel("step h")
+    # One labelled tick per step size, and no minor labels: log axes otherwise print
+    # overlapping "2 x 10^-2"-style labels between the decades.
+    ax.set_xticks(STEPS)
+    ax.set_xticklabels([f"{h:g}" for h in STEPS])
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.set_xlabel("step h along the direction d")
     ax.set_ylabel("|f(p + h d) - approximation|")
-    ax.legend()
+    ax.set_title("Taylor approximations of f at p: error against h")
+    ax.legend(loc="lower right")
     show(fig, "taylor.png")
 
 

@@ -108,12 +108,14 @@ def save_plot(x: np.ndarray, y: np.ndarray, mu: float, sigma: float) -> None:
     plt = pyplot()
     if plt is None:
         return
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig, ax = plt.subplots(figsize=(7, 4.5))
     ax.plot(x, y, ".", ms=3, color="0.5", label="data")
     ax.plot(x, gaussian(x, 0.5, 2.0).numpy(), "C1:", label="start: mu = 0.5, sigma = 2")
     ax.plot(x, gaussian(x, mu, sigma).numpy(), "C0",
             label=f"fit: mu = {mu:.3f}, sigma = {sigma:.3f}")
     ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.set_title("Fitting a Gaussian's centre and width by steepest descent")
     ax.legend()
     show(fig, "nonlinear_fit.png")
 
