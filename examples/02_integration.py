@@ -82,9 +82,6 @@ def running_sum(dx: float) -> tuple[np.ndarray, np.ndarray]:
     return x, np.cumsum(f(x) * dx)
 
 
-
-
-
 # %%
 def save_plot() -> None:
     plt = pyplot()

@@ -91,9 +91,6 @@ def steepest_direction(fn, point: tuple[float, float]) -> tuple[float, float]:
     return float(angles[best]), float(rates[best])
 
 
-
-
-
 # %%
 def save_plot() -> None:
     plt = pyplot()

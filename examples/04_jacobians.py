@@ -83,9 +83,6 @@ def sigmoid_units(v):
     return ag.sigmoid(ag.Tensor(WEIGHTS) @ v)
 
 
-
-
-
 # %%
 def save_plot(point: np.ndarray) -> None:
     """A small circle around the point, mapped by (2xy, x^2 y) and by its Jacobian."""

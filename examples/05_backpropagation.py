@@ -70,7 +70,8 @@ from autograd_lite.nn import functional as F
 
 # %%
 def chain_rule_by_hand() -> None:
-    """Y = sigmoid(u . tanh(W x + b) + c), loss = (y - t)^2, differentiated two ways."""
+    """The network y = sigmoid(u . tanh(W x + b) + c), loss = (y - t)^2, differentiated by
+    autodiff and by the chain rule applied by hand."""
     rng = np.random.default_rng(0)
     x, t = rng.standard_normal(3), 1.0
     params = {"W": rng.standard_normal((4, 3)), "b": rng.standard_normal(4),
@@ -137,9 +138,6 @@ def linear_layers_send_back_wt(model: nn.MLP, point: np.ndarray) -> None:
     print(f"  d(logit)/dx at {point} = {x.grad}")
 
 
-
-
-
 # %%
 def save_plot(model: nn.MLP, X: np.ndarray, y: np.ndarray) -> None:
     plt = pyplot()
@@ -175,3 +173,83 @@ linear_layers_send_back_wt(model, X[0])
 # %%
 if not OPTIONS.no_plot:
     save_plot(model, X, y)
+
+
+# %% [markdown]
+# ## When the backward pass is derived by hand
+#
+# A hand-derived backward pass with two common mistakes: the sigmoid's slope written as
+# 2 s (1 - s) instead of s (1 - s), and a mean over the samples where the bias gradient needs
+# a sum (the loss's 1/n is already in each sample's gradient). `gradcheck` compares each
+# parameter's gradient with central differences and names the entry furthest off.
+
+# %%
+class HandDerived(ag.Function):
+    """loss = mean((sigmoid(X W^T + b) v + c - y)^2), with a backward pass derived by hand
+    (with two mistakes in it)."""
+
+    def __init__(self, X: np.ndarray, y: np.ndarray) -> None:
+        self.X, self.y = X, y
+
+    def forward(self, W, b, v, c):
+        self.h = 1 / (1 + np.exp(-(self.X @ W.T + b)))   # hidden units, (n, 8)
+        self.v = v
+        self.err = self.h @ v + c - self.y                 # prediction - target, (n,)
+        return np.mean(self.err ** 2)
+
+    def vjp(self, grad_out):
+        d_pred = grad_out * 2 * self.err / len(self.y)      # dL/dprediction, (n,)
+        d_h = np.outer(d_pred, self.v)                      # dL/dh, (n, 8)
+        d_a = d_h * 2 * self.h * (1 - self.h)               # mistake: sigmoid' is h (1 - h)
+        grad_b = d_a.mean(axis=0)                           # mistake: the bias needs a sum
+        return d_a.T @ self.X, grad_b, self.h.T @ d_pred, d_pred.sum()
+
+
+X_small, labels_small = ag.datasets.make_moons(100, noise=0.1, seed=0)
+y_small = labels_small * 1.0
+RNG = np.random.default_rng(0)
+START = [RNG.normal(size=(8, 2)), np.zeros(8), RNG.normal(size=8), np.zeros(())]
+
+
+def by_hand(W, b, v, c):
+    return HandDerived.apply(W, b, v, c, X=X_small, y=y_small)
+
+
+def with_autodiff(W, b, v, c):
+    h = (Tensor(X_small) @ W.T + b).sigmoid()
+    return ((h @ v + c - y_small) ** 2).mean()
+
+
+# %%
+print("== gradcheck on a hand-derived backward pass ==")
+for k, name in enumerate("Wbvc"):
+    try:
+        ag.gradcheck(by_hand, *START, argnums=k)
+        print(f"{name}: the gradient agrees with central differences")
+    except ag.GradcheckError as error:
+        print(f"{name}: wrong, worst at {error.argname}{list(error.index)}: analytic "
+              f"{error.analytic:.4f}, numeric {error.numeric:.4f} "
+              f"({error.mismatches} of {START[k].size} entries wrong)")
+print("with autograd_lite's gradients, gradcheck passes for every parameter:",
+      all(ag.gradcheck(with_autodiff, *START, argnums=k) for k in range(4)))
+
+
+# %%
+def train_small(loss, steps: int, lr: float = 0.5) -> tuple[float, float]:
+    """Plain gradient descent from START with `loss`'s gradients; the true loss and the
+    training accuracy reached."""
+    params = [p.copy() for p in START]
+    gradient = ag.grad(loss, argnums=(0, 1, 2, 3))
+    for _ in range(steps):
+        params = [p - lr * g for p, g in zip(params, gradient(*params))]
+    W, b, v, c = params
+    predicted = 1 / (1 + np.exp(-(X_small @ W.T + b))) @ v + c > 0.5
+    return with_autodiff(*params).item(), float(np.mean(predicted == (labels_small == 1)))
+
+
+print("== training with the wrong gradients raises no error, and learns less ==")
+for steps in (0, 100, 1000):
+    hand_loss, hand_acc = train_small(by_hand, steps)
+    auto_loss, auto_acc = train_small(with_autodiff, steps)
+    print(f"{steps:4d} steps: by hand loss {hand_loss:.4f}, accuracy {hand_acc:.0%};  "
+          f"autodiff loss {auto_loss:.4f}, accuracy {auto_acc:.0%}")

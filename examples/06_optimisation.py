@@ -94,9 +94,6 @@ def log_ascent(x: float = 1.0, lr: float = 0.5, checkpoints=(10, 100, 1_000, 10_
             yield n, x, slope(x)
 
 
-
-
-
 # %%
 def save_plot() -> None:
     plt = pyplot()

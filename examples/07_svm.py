@@ -116,9 +116,6 @@ def report(points: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return w, lam
 
 
-
-
-
 # %%
 def save_plot(w: np.ndarray, lam: np.ndarray) -> None:
     plt = pyplot()

@@ -109,7 +109,6 @@ def fit_line(x: np.ndarray, y: np.ndarray, lr: float = 0.5, tol: float = 1e-12
     raise RuntimeError("gradient descent did not converge")
 
 
-
 # %%
 def save_plot(path: list[float], spend: np.ndarray, revenue: np.ndarray, slope: float,
               intercept: float) -> None:

@@ -88,9 +88,6 @@ def newton(fn, x: float, tol: float = 1e-15, max_steps: int = 50) -> list[float]
     raise RuntimeError(f"Newton-Raphson did not converge in {max_steps} steps")
 
 
-
-
-
 # %%
 def save_plot(iterates: list[float]) -> None:
     plt = pyplot()

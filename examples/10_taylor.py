@@ -98,9 +98,6 @@ def order(steps: np.ndarray, errors: np.ndarray) -> float:
     return float(np.polyfit(np.log(steps), np.log(errors), 1)[0])
 
 
-
-
-
 # %%
 def save_plot(first: np.ndarray, second: np.ndarray) -> None:
     plt = pyplot()

@@ -100,9 +100,6 @@ def fit(x: np.ndarray, y: np.ndarray, start=(0.5, 2.0), lr: float = 0.02, tol: f
     raise RuntimeError("steepest descent did not converge")
 
 
-
-
-
 # %%
 def save_plot(x: np.ndarray, y: np.ndarray, mu: float, sigma: float) -> None:
     plt = pyplot()
