@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.debug.docblocks import fenced_blocks, run_page, same_output
+from tests.docs_site.browser import need_katex
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -57,6 +58,7 @@ def test_every_lesson_figure_exists():
 
 @pytest.mark.skipif(importlib.util.find_spec("mkdocs") is None, reason="MkDocs not installed")
 def test_site_builds_strictly(tmp_path):
+    need_katex()
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",

@@ -30,6 +30,11 @@ def number_between(low: float, high: float):
 
 # What each lesson example must print: substrings, or (regex, check of its first group).
 EXPECTED: dict[str, list] = {
+    "00_start_here.py": [
+        "a.grad = 1.0  b.grad = 2.0", "step 3 (mul): c#2 = a#0 * b#1",
+        (r"training accuracy (\S+)%", number_between(97, 100)),
+        "layers.0.weight#",
+    ],
     "01_derivatives.py": [
         "[ 0.  1.  4.  9. 16.]", "[1. 3. 5. 7.]", "[2. 2. 2.]",
         "d/dx x^2 by autodiff:     [0. 2. 4. 6. 8.]",
