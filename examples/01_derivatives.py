@@ -7,8 +7,8 @@
 # finite difference cannot be made exact, and the four differentiation rules.
 #
 # Run it as a script, `python examples/01_derivatives.py [--no-plot] [--out DIR]`, or open
-# it as the notebook `examples/notebooks/01_derivatives.ipynb`. The lesson page is
-# `docs/lessons/` in the repository.
+# it as the notebook `examples/notebooks/01_derivatives.ipynb`. The lesson page,
+# with the formulas, is `docs/lessons/01-derivatives.md`.
 
 # %%
 # Setup, the same in every lesson. As a script, `--no-plot` skips the figure and `--out DIR`

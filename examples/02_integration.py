@@ -7,8 +7,8 @@
 # f(x) dx of 3x^2 - 4x rebuilds x^3 - 2x^2, up to a constant and an error that shrinks with dx.
 #
 # Run it as a script, `python examples/02_integration.py [--no-plot] [--out DIR]`, or open
-# it as the notebook `examples/notebooks/02_integration.ipynb`. The lesson page is
-# `docs/lessons/` in the repository.
+# it as the notebook `examples/notebooks/02_integration.ipynb`. The lesson page,
+# with the formulas, is `docs/lessons/02-integration.md`.
 
 # %%
 # Setup, the same in every lesson. As a script, `--no-plot` skips the figure and `--out DIR`

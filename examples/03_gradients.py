@@ -7,8 +7,8 @@
 # where the function climbs fastest, and that its length is that fastest rate of climb.
 #
 # Run it as a script, `python examples/03_gradients.py [--no-plot] [--out DIR]`, or open
-# it as the notebook `examples/notebooks/03_gradients.ipynb`. The lesson page is
-# `docs/lessons/` in the repository.
+# it as the notebook `examples/notebooks/03_gradients.ipynb`. The lesson page,
+# with the formulas, is `docs/lessons/03-gradients.md`.
 
 # %%
 # Setup, the same in every lesson. As a script, `--no-plot` skips the figure and `--out DIR`

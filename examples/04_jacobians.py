@@ -7,8 +7,8 @@
 # with the matrix worked out by hand for (2xy, x^2 y) and for three sigmoid units of (x, y).
 #
 # Run it as a script, `python examples/04_jacobians.py [--no-plot] [--out DIR]`, or open
-# it as the notebook `examples/notebooks/04_jacobians.ipynb`. The lesson page is
-# `docs/lessons/` in the repository.
+# it as the notebook `examples/notebooks/04_jacobians.ipynb`. The lesson page,
+# with the formulas, is `docs/lessons/04-jacobians.md`.
 
 # %%
 # Setup, the same in every lesson. As a script, `--no-plot` skips the figure and `--out DIR`

@@ -8,8 +8,8 @@
 # pass showing that a Linear layer sends back W^T times the gradient it receives.
 #
 # Run it as a script, `python examples/05_backpropagation.py [--no-plot] [--out DIR]`, or open
-# it as the notebook `examples/notebooks/05_backpropagation.ipynb`. The lesson page is
-# `docs/lessons/` in the repository.
+# it as the notebook `examples/notebooks/05_backpropagation.ipynb`. The lesson page,
+# with the formulas, is `docs/lessons/05-backpropagation.md`.
 
 # %%
 # Setup, the same in every lesson. As a script, `--no-plot` skips the figure and `--out DIR`

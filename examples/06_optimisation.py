@@ -8,8 +8,8 @@
 # its derivative 1/x shrinks but never reaches zero, so gradient ascent climbs for ever.
 #
 # Run it as a script, `python examples/06_optimisation.py [--no-plot] [--out DIR]`, or open
-# it as the notebook `examples/notebooks/06_optimisation.ipynb`. The lesson page is
-# `docs/lessons/` in the repository.
+# it as the notebook `examples/notebooks/06_optimisation.ipynb`. The lesson page,
+# with the formulas, is `docs/lessons/06-optimisation.md`.
 
 # %%
 # Setup, the same in every lesson. As a script, `--no-plot` skips the figure and `--out DIR`

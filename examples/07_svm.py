@@ -8,8 +8,8 @@
 # by gradient descent on autodiff gradients, then move the multipliers and repeat. No SciPy.
 #
 # Run it as a script, `python examples/07_svm.py [--no-plot] [--out DIR]`, or open
-# it as the notebook `examples/notebooks/07_svm.ipynb`. The lesson page is
-# `docs/lessons/` in the repository.
+# it as the notebook `examples/notebooks/07_svm.ipynb`. The lesson page,
+# with the formulas, is `docs/lessons/07-svm.md`.
 
 # %%
 # Setup, the same in every lesson. As a script, `--no-plot` skips the figure and `--out DIR`

@@ -8,8 +8,8 @@
 # loop on many points fits a regression line: the one NumPy's least squares finds in closed form.
 #
 # Run it as a script, `python examples/08_linear_regression.py [--no-plot] [--out DIR]`, or open
-# it as the notebook `examples/notebooks/08_linear_regression.ipynb`. The lesson page is
-# `docs/lessons/` in the repository.
+# it as the notebook `examples/notebooks/08_linear_regression.ipynb`. The lesson page,
+# with the formulas, is `docs/lessons/08-linear-regression.md`.
 
 # %%
 # Setup, the same in every lesson. As a script, `--no-plot` skips the figure and `--out DIR`

@@ -8,8 +8,8 @@
 # digit in a handful of steps from x = 2: the number of correct digits roughly doubles each step.
 #
 # Run it as a script, `python examples/09_newton_raphson.py [--no-plot] [--out DIR]`, or open
-# it as the notebook `examples/notebooks/09_newton_raphson.ipynb`. The lesson page is
-# `docs/lessons/` in the repository.
+# it as the notebook `examples/notebooks/09_newton_raphson.ipynb`. The lesson page,
+# with the formulas, is `docs/lessons/09-newton-raphson.md`.
 
 # %%
 # Setup, the same in every lesson. As a script, `--no-plot` skips the figure and `--out DIR`

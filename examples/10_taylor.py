@@ -8,8 +8,8 @@
 # error by about 4 (it is O(h^2)) and the second by about 8 (O(h^3)).
 #
 # Run it as a script, `python examples/10_taylor.py [--no-plot] [--out DIR]`, or open
-# it as the notebook `examples/notebooks/10_taylor.ipynb`. The lesson page is
-# `docs/lessons/` in the repository.
+# it as the notebook `examples/notebooks/10_taylor.ipynb`. The lesson page,
+# with the formulas, is `docs/lessons/10-taylor.md`.
 
 # %%
 # Setup, the same in every lesson. As a script, `--no-plot` skips the figure and `--out DIR`

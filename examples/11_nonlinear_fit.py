@@ -8,8 +8,8 @@
 # (mu, sigma) against the gradient that autodiff computes, until the steps become negligible.
 #
 # Run it as a script, `python examples/11_nonlinear_fit.py [--no-plot] [--out DIR]`, or open
-# it as the notebook `examples/notebooks/11_nonlinear_fit.ipynb`. The lesson page is
-# `docs/lessons/` in the repository.
+# it as the notebook `examples/notebooks/11_nonlinear_fit.ipynb`. The lesson page,
+# with the formulas, is `docs/lessons/11-nonlinear-fit.md`.
 
 # %%
 # Setup, the same in every lesson. As a script, `--no-plot` skips the figure and `--out DIR`
