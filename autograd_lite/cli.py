@@ -27,7 +27,8 @@ from typing import Any
 
 import numpy as np
 
-EXTRA_HINT = 'pip install "autograd-lite[demo]"'
+#: How to get the demo's optional packages (the package is installed from its clone, not PyPI).
+EXTRA_HINT = 'pip install ".[demo]" in the autograd_lite clone, or pip install matplotlib tqdm'
 
 #: Defaults per engine: the scalar engine builds nodes one neuron and one point at a time, so
 #: it gets a smaller network and fewer epochs to stay quick.
@@ -295,7 +296,9 @@ def train_tensor(
 
     accuracy = float(np.mean((predict(X) > 0.5) == (y == 1)))
 
-    # The graph of one forward pass over the first four points, with the parameters named.
+    # The graph of one forward and backward pass over the first four points, with the
+    # parameters named. Every intermediate keeps its gradient, so each box of the drawing
+    # shows what flowed back through it; the parameters' gradients are this pass's alone.
     for name, p in model.named_parameters():
         p.label = name
     batch = Tensor(X[:4], label="x")
@@ -303,11 +306,26 @@ def train_tensor(
     logits.label = "logits"
     root = F.binary_cross_entropy_with_logits(logits, targets[:4])
     root.label = "loss"
-    root.backward(retain_graph=True)  # kept, so backprop.html can step through it again
+    retain_intermediate_grads(root)
     model.zero_grad()
+    root.backward(retain_graph=True)  # kept, so backprop.html can step through it again
     sizes = "-".join(str(n) for n in [2, *hidden, 1])
     summary = f"MLP {sizes}, relu, {model.num_parameters()} parameters (Tensor engine)"
-    return TrainingResult(model, losses, accuracy, predict, root, "", summary)
+    note = "graph: the trained MLP on the first 4 points, after backward (gradients shown)"
+    return TrainingResult(model, losses, accuracy, predict, root, note, summary)
+
+
+def retain_intermediate_grads(root: Any) -> None:
+    """Ask every node `root` depends on (the ops' outputs, not the leaves) to keep its grad."""
+    stack, seen = [root], {id(root)}
+    while stack:
+        node = stack.pop()
+        if node._op is not None:
+            node.retain_grad()
+        for parent in node.parents:
+            if id(parent) not in seen:
+                seen.add(id(parent))
+                stack.append(parent)
 
 
 def train_scalar(
@@ -353,7 +371,7 @@ def train_scalar(
     root = scalar.binary_cross_entropy_with_logits([tiny(rows[0])], [targets[0]])
     root.label = "loss"
     root.backward()
-    note = "graph: one forward pass of a tiny scalar MLP 2-2-1 on the first point"
+    note = "graph: a tiny scalar MLP 2-2-1 on the first point, after backward (gradients shown)"
     sizes = "-".join(str(n) for n in [2, *hidden, 1])
     summary = f"MLP {sizes}, relu, {model.num_parameters()} parameters (scalar engine)"
     return TrainingResult(model, losses, accuracy, predict, root, note, summary)
@@ -433,7 +451,10 @@ def write_graph(out: Path, root: Any) -> list[Path]:
         print(f"note: the graph drawing is not available ({exc}); no graph written",
               file=sys.stderr)
         return []
-    dot = draw_graph(root)
+    # Top to bottom: a network's graph is a long chain, which left to right makes a strip
+    # many screens wide; downwards it fits a screen or two.
+    dot = draw_graph(root, rankdir="TB",
+                     title="after backward: each box shows its values, then its gradient (grad)")
     if shutil.which("dot"):
         try:
             svg = dot.pipe(format="svg")

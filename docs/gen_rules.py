@@ -53,6 +53,15 @@ def summary(cls: type) -> str:
     return (match.group(1) if match else first).rstrip(".").replace("`", "")
 
 
+def breakable(name: str) -> str:
+    """An identifier as HTML code that may wrap only between its words: after an underscore
+    (`binary_cross_entropy_with_logits`) or before a capital (`BinaryCrossEntropy`), never
+    inside a word, so a narrow table column keeps every word whole."""
+    marked = re.sub(r"_(?=.)", "_<wbr>", name)
+    marked = re.sub(r"(?<=[a-z])(?=[A-Z])", "<wbr>", marked)
+    return f"<code>{marked}</code>"
+
+
 def table(registry: dict[str, type], title: str, blurb: str) -> list[str]:
     lines = [f"## {title}", "", blurb, "",
              "| op | class | family | computes | derivative rule | second derivatives |",
@@ -60,7 +69,8 @@ def table(registry: dict[str, type], title: str, blurb: str) -> list[str]:
     for name in sorted(registry):
         cls = registry[name]
         lines.append(
-            f"| `{name}` | `{cls.__name__}` | {cls.__module__.rsplit('.', 1)[-1]} | "
+            f"| {breakable(name)} | {breakable(cls.__name__)} | "
+            f"{cls.__module__.rsplit('.', 1)[-1]} | "
             f"`{escape(summary(cls))}` | "
             f"`{escape(cls.rule or '(none given)')}` | {'yes' if cls.smooth else 'no'} |")
     return lines + [""]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +13,7 @@ import numpy as np
 import pytest
 
 from autograd_lite import cli, datasets
+from autograd_lite.nn import functional as F
 
 ROOT = Path(__file__).resolve().parents[1]
 try:
@@ -42,6 +45,47 @@ def test_demo_trains_and_writes_its_files(tmp_path):
     for name in ("loss.png", "decision_boundary.png"):
         assert (out / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert_graph_written(out)
+    if (out / "graph.svg").exists():
+        check_demo_drawing((out / "graph.svg").read_text())
+
+
+def svg_size(svg: str) -> tuple[float, float]:
+    """The width and height (in points) of a Graphviz SVG, from its root element."""
+    match = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg)
+    assert match, "no width and height on the SVG's root element"
+    return float(match.group(1)), float(match.group(2))
+
+
+def check_demo_drawing(svg: str) -> None:
+    """The Tensor demo's graph.svg: readable on a screen, drawn after backward."""
+    width, height = svg_size(svg)
+    assert max(width, height) / min(width, height) <= 3.0, f"{width} x {height} pt"
+    assert width <= 1600 and height <= 1600, f"{width} x {height} pt: too large for a screen"
+    assert "grad —" not in svg and "before backward" not in svg
+    for name in ("layers.0.weight", "layers.1.bias", "layers.2.weight", "logits", "loss"):
+        assert f">{name}<" in svg, f"{name} is not in the drawing"
+    # One loss node; a grad field in every parameter box and in the intermediate ones too.
+    assert svg.count(">binary_cross_entropy_with_logits") == 1
+    assert svg.count(">grad ") >= 6 + 6
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="the Graphviz dot program is missing")
+def test_the_tensor_demo_drawing_shows_this_passs_gradients(tmp_path):
+    X, y = datasets.make_moons(40, noise=0.1, seed=0)
+    result = cli.train_tensor(X, y, (16, 16), 5, 0.03, 0, progress=False)
+    root = result.graph_root
+    assert root.op == "binary_cross_entropy_with_logits" and root.grad == 1.0
+    weight = dict(result.model.named_parameters())["layers.2.weight"]
+    # The gradients shown are those of the drawn pass alone (not added to training's).
+    shown = weight.grad.copy()
+    result.model.zero_grad()
+    again = F.binary_cross_entropy_with_logits(
+        result.model(X[:4]).reshape(-1), y[:4].astype(float))
+    again.backward()
+    np.testing.assert_allclose(shown, weight.grad, rtol=1e-12)
+    (path,) = cli.write_graph(tmp_path, root)
+    assert path.name == "graph.svg"
+    check_demo_drawing(path.read_text())
 
 
 def test_scalar_engine_demo(tmp_path):
@@ -101,7 +145,7 @@ def test_without_tqdm_and_matplotlib_the_demo_says_how_and_still_trains(
     assert cli.main(["demo", "--epochs", "3", "--out", str(tmp_path)]) == 0
     captured = capsys.readouterr()
     assert "final loss" in captured.out
-    hint = 'pip install "autograd-lite[demo]"'
+    hint = 'pip install ".[demo]" in the autograd_lite clone, or pip install matplotlib tqdm'
     hints = [line for line in captured.err.splitlines() if hint in line]
     assert len(hints) == 2  # one line for tqdm, one for matplotlib
     assert not (tmp_path / "loss.png").exists()

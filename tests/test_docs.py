@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.debug.docblocks import fenced_blocks, run_page
+from tests.debug.docblocks import fenced_blocks, run_page, same_output
+from tests.docs_site.browser import need_katex
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -35,7 +36,7 @@ def test_code_blocks_run_and_print_what_the_page_shows(page, tmp_path, monkeypat
     monkeypatch.setenv("MPLBACKEND", "Agg")
     for block, output, printed in run_page(page, tmp_path):
         if output is not None:
-            assert printed == output.code, (
+            assert same_output(printed, output.code), (
                 f"{page.name}: the block\n{block.code}\nprinted\n{printed}\n"
                 f"but the page shows\n{output.code}")
 
@@ -57,6 +58,7 @@ def test_every_lesson_figure_exists():
 
 @pytest.mark.skipif(importlib.util.find_spec("mkdocs") is None, reason="MkDocs not installed")
 def test_site_builds_strictly(tmp_path):
+    need_katex()
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",

@@ -2,7 +2,7 @@
 
 A script that offers `--no-plot` is run with its plots on (matplotlib's Agg backend, into a
 temporary folder) when matplotlib is installed, so the plotting code is exercised too; one run
-checks that `--no-plot` really writes nothing. The numbers of the LESSONS.md rows are asserted
+checks that `--no-plot` really writes nothing. The numbers the lesson pages show are asserted
 through the public API in tests/lessons/; here we check that each example prints them.
 """
 
@@ -30,6 +30,11 @@ def number_between(low: float, high: float):
 
 # What each lesson example must print: substrings, or (regex, check of its first group).
 EXPECTED: dict[str, list] = {
+    "00_start_here.py": [
+        "a.grad = 1.0  b.grad = 2.0", "step 3 (mul): c#2 = a#0 * b#1",
+        (r"training accuracy (\S+)%", number_between(97, 100)),
+        "layers.0.weight#",
+    ],
     "01_derivatives.py": [
         "[ 0.  1.  4.  9. 16.]", "[1. 3. 5. 7.]", "[2. 2. 2.]",
         "d/dx x^2 by autodiff:     [0. 2. 4. 6. 8.]",
@@ -56,6 +61,12 @@ EXPECTED: dict[str, list] = {
         "local Jacobian (16, 2) equals W: True;  gradient sent back equals W^T grad_out: True",
         "local Jacobian (16, 16) equals W: True;  gradient sent back equals W^T grad_out: True",
         "local Jacobian (1, 16) equals W: True;  gradient sent back equals W^T grad_out: True",
+        "W: wrong, worst at W[5, 1]: analytic 0.4290, numeric 0.2145 (16 of 16 entries wrong)",
+        "b: wrong, worst at b[5]: analytic 0.0050, numeric 0.2491 (8 of 8 entries wrong)",
+        "v: the gradient agrees with central differences",
+        "with autograd_lite's gradients, gradcheck passes for every parameter: True",
+        (r"1000 steps: by hand loss (\S+),", number_between(0.05, 0.1)),
+        (r"1000 steps: .* autodiff loss (\S+),", number_between(0.0, 0.04)),
     ],
     "06_optimisation.py": [
         "f''(x) = -4.000000 -> a local maximum", "f''(x) = +4.000000 -> a local minimum",

@@ -10,6 +10,7 @@ rows of the Jacobian, one unit cotangent at a time.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -25,13 +26,24 @@ MAX_JACOBIAN_ENTRIES = 1_000_000
 MAX_JACOBIAN_ROWS = 10_000
 
 
-def node_name(node: Any) -> str:
-    """A short name for messages: the label, else `<op>`, `<leaf>` or `<const>`."""
-    if node.label:
-        return node.label
-    if node._op is not None:
-        return f"<{node.op}>"
-    return "<leaf>" if node.requires_grad else "<const>"
+#: A tensor with at most this many elements is printed in full; a larger one as a summary.
+MAX_PREVIEW_ELEMENTS = 8
+
+#: Ops written as an operator between (or before) their inputs; the others as `name(inputs)`.
+INFIX = {"add": "+", "sub": "-", "mul": "*", "div": "/", "pow": "**", "matmul": "@"}
+PREFIX = {"neg": "-"}
+
+
+def node_name(node: Any, names: dict[int, str] | None = None) -> str:
+    """How a step's text refers to a node: its name (a module's dotted parameter name, else its
+    label) with its id, `layers.0.weight#3`, `c#7`; an unnamed node by its id alone, `#12`;
+    a constant nobody named as `const#5`."""
+    name = (names or {}).get(id(node)) or node.label
+    if name:
+        return f"{name}#{node.id}"
+    if node._op is None and not node.requires_grad:
+        return f"const#{node.id}"
+    return f"#{node.id}"
 
 
 def shape_of(data: Any) -> tuple[int, ...]:
@@ -45,22 +57,69 @@ def format_number(x: float) -> str:
     return f"{x + 0.0:.4g}"  # + 0.0 turns -0.0 into 0.0
 
 
-def format_grad(grad: Any) -> str:
-    """A gradient in a few characters: `none`, its value for a float, else `|g|=norm`."""
-    if grad is None:
+def preview(data: Any) -> str:
+    """Values on one line: a number, a small array in full (`[[1, -0.5], [2, 0]]`), or a
+    larger one as `min m  max M  norm n` (the norm: the square root of the sum of squares)."""
+    if data is None:
         return "none"
-    data = getattr(grad, "_data", grad)
+    data = getattr(data, "_data", data)
     if isinstance(data, float):
         return format_number(data)
-    return f"|g|={format_number(float(np.linalg.norm(data)))}"
+    array = np.asarray(data, dtype=np.float64)
+    if array.size == 0:
+        return "[]"
+    if array.ndim == 0:
+        return format_number(float(array))
+    if array.size <= MAX_PREVIEW_ELEMENTS:
+        text = np.array2string(array, separator=", ", max_line_width=10_000,
+                               formatter={"all": lambda v: format_number(float(v))})
+        return re.sub(r"\n\s*", " ", text)  # the rows of a matrix on one line
+    return (f"min {format_number(float(array.min()))}  max {format_number(float(array.max()))}  "
+            f"norm {format_number(float(np.linalg.norm(array)))}")
 
 
-def format_node(node: Any) -> str:
-    """`c = -6` for a Value, `x (3,)` for a Tensor: the node's name and value or shape."""
-    data = node._data
-    if isinstance(data, np.ndarray):
-        return f"{node_name(node)} {data.shape}"
-    return f"{node_name(node)} = {format_number(data)}"
+def format_grad(grad: Any) -> str:
+    """A gradient on one line (see `preview`); `none` where no gradient is sent."""
+    return preview(grad)
+
+
+def operand(node: Any, names: dict[int, str] | None) -> str:
+    """A node as an operand of a formula: a constant number by its value, else `node_name`."""
+    if node._op is None and not node.requires_grad and not node.label:
+        data = node._data
+        if isinstance(data, float) or getattr(data, "ndim", None) == 0:
+            return format_number(float(data))
+    return node_name(node, names)
+
+
+def formula(node: Any, names: dict[int, str] | None = None) -> str:
+    """What the node's op computed from its inputs: `c#3 = a#1 * b#2`, `#9 = relu(#8)`,
+    `loss#14 = binary_cross_entropy_with_logits(logits#13, reduction=mean)`."""
+    op = node._op
+    args = [operand(p, names) for p in node.parents]
+    extra = op.describe() if hasattr(op, "describe") else ""
+    if op.name in INFIX and len(args) == 2 and not extra:
+        expression = f"{args[0]} {INFIX[op.name]} {args[1]}"
+    elif op.name in PREFIX and len(args) == 1 and not extra:
+        expression = f"{PREFIX[op.name]}{args[0]}"
+    else:
+        expression = f"{op.name}({', '.join([*args, extra] if extra else args)})"
+    return f"{node_name(node, names)} = {expression}"
+
+
+def module_names(module: Any) -> dict[int, str]:
+    """Node identity -> dotted parameter name, from `module.named_parameters()`."""
+    if module is None:
+        return {}
+    if not hasattr(module, "named_parameters"):
+        raise TypeError(
+            f"backward_steps: module= needs an object with named_parameters() (an nn.Module), "
+            f"got {type(module).__name__}"
+        )
+    names: dict[int, str] = {}
+    for name, param in module.named_parameters():
+        names.setdefault(id(param), str(name))
+    return names
 
 
 class Step:
@@ -75,12 +134,18 @@ class Step:
       that parent's shape (broadcasting undone), or `None` where none is sent.
     - `local_jacobian(i)`: the dense Jacobian d(node)/d(parent i), shape `(out.size, in.size)`,
       so that `grad_out.ravel() @ local_jacobian(i) == input_grads[i].ravel()`.
+    - `names`: node identity -> display name (a module's dotted parameter names), used by
+      `str(step)`.
+    - `formula`: what the op computed, `c#3 = a#1 * b#2` (names with node ids, `#id` for a
+      node without a name).
     """
 
-    __slots__ = ("_op", "_saved", "grad_out", "index", "input_grads", "node")
+    __slots__ = ("_op", "_saved", "grad_out", "index", "input_grads", "names", "node")
 
-    def __init__(self, index: int, node: Any, grad_out: Any, input_grads: tuple) -> None:
+    def __init__(self, index: int, node: Any, grad_out: Any, input_grads: tuple,
+                 names: dict[int, str] | None = None) -> None:
         self.index = index
+        self.names = names if names is not None else {}
         self.node = node
         self.grad_out = grad_out
         self.input_grads = input_grads
@@ -151,20 +216,33 @@ class Step:
                 setattr(op, name, None)
             op.freed = True
 
+    @property
+    def formula(self) -> str:
+        """What the op computed from its inputs, with node ids: `c#3 = a#1 * b#2`."""
+        return formula(self.node, self.names)
+
     def __str__(self) -> str:
-        """One line: the step, the op, the node, its upstream gradient and what each input
-        receives (a value for Values, a shape and a norm for Tensors)."""
-        node = self.node
-        tensor = isinstance(node._data, np.ndarray)
-        sent = ", ".join([
-            f"{node_name(p)} {p._data.shape} {format_grad(g)}" if tensor
-            else f"{node_name(p)}: {format_grad(g)}"
-            for p, g in zip(node.parents, self.input_grads)
-        ])
-        return (
-            f"step {self.index:<3} {self.op:<9} {format_node(node)}  "
-            f"grad_out {format_grad(self.grad_out)}  ->  {sent}"
-        )
+        """Aligned lines, each naming a node by its name and id: the formula, the node's value
+        and its upstream gradient, then the gradient each input gets. Tensors show their shape
+        and values (a summary beyond 8 elements)."""
+        node, names = self.node, self.names
+        rows = [(node, "value", preview(node._data)),
+                (node, "grad_out", format_grad(self.grad_out))]
+        rows += [(parent, "gets", format_grad(grad))
+                 for parent, grad in zip(node.parents, self.input_grads)]
+        columns = [[node_name(n, names)] for n, _, _ in rows]
+        if isinstance(node._data, np.ndarray):
+            for column, (n, _, _) in zip(columns, rows):
+                column.append(str(tuple(n._data.shape)))
+        widths = [max(len(column[k]) for column in columns) for k in range(len(columns[0]))]
+        shown = ["  ".join([f"{text:<{w}}" for text, w in zip(column, widths)])
+                 for column in columns]
+        # The op's name where the formula shows only its symbol (`*` for mul).
+        tag = f" ({self.op})" if self.op in INFIX or self.op in PREFIX else ""
+        lines = [f"step {self.index}{tag}: {self.formula}"]
+        for name, (_, what, text) in zip(shown, rows):
+            lines.append(f"    {name}  {what:<8}  {text}")
+        return "\n".join(lines)
 
     def __repr__(self) -> str:
         return f"<Step {self.index} {self.op} node id {self.node.id} shape {shape_of(self.node)}>"
@@ -231,22 +309,29 @@ def seed_gradient(root: Any, grad: Any) -> Any:
     return seed
 
 
-def backward_steps(root: Any, grad: Any = None, retain_graph: bool = False) -> Iterator[Step]:
+def backward_steps(
+    root: Any, module: Any = None, grad: Any = None, retain_graph: bool = False
+) -> Iterator[Step]:
     """Run backward from `root` one node at a time, yielding a `Step` per non-leaf node.
 
-    Steps come in reverse topological order (the root's op first). `grad` seeds the pass as
-    in `.backward(grad)`; `retain_graph=True` keeps every op's saved values, so a Tensor
-    graph can be stepped or backpropagated again and old steps' `local_jacobian` still works.
-    Exhausting the iterator leaves the same `.grad` everywhere as `root.backward()`.
+    Steps come in reverse topological order (the root's op first). `module` (an object with
+    `named_parameters()`, such as an `nn.Module`) names its parameters by their dotted names
+    (`layers.0.weight`) in each step's text, as `draw_graph(..., module=)` does. `grad` seeds
+    the pass as in `.backward(grad)`; `retain_graph=True` keeps every op's saved values, so a
+    Tensor graph can be stepped or backpropagated again and old steps' `local_jacobian` still
+    works. Exhausting the iterator leaves the same `.grad` everywhere as `root.backward()`.
 
-    Raises `RuntimeError` (root without grad, or non-scalar root without `grad`) and
-    `ShapeError` (a `grad` of the wrong shape) at once, before the first step.
+    Raises `RuntimeError` (root without grad, or non-scalar root without `grad`),
+    `ShapeError` (a `grad` of the wrong shape) and `TypeError` (a `module` without
+    `named_parameters`) at once, before the first step.
     """
     seed = seed_gradient(root, grad)
-    return generate_steps(engine.iterate_backward(root, seed, retain_graph, False))
+    names = module_names(module)
+    return generate_steps(engine.iterate_backward(root, seed, retain_graph, False), names)
 
 
-def generate_steps(loop: Iterator[tuple[Any, Any, tuple]]) -> Iterator[Step]:
+def generate_steps(loop: Iterator[tuple[Any, Any, tuple]],
+                   names: dict[int, str] | None = None) -> Iterator[Step]:
     """Wrap each `(node, grad_out, input_grads)` the backward loop yields in a `Step`."""
     for index, (node, grad_out, input_grads) in enumerate(loop, start=1):
-        yield Step(index, node, grad_out, input_grads)
+        yield Step(index, node, grad_out, input_grads, names)

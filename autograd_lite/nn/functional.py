@@ -12,11 +12,9 @@ from typing import Any
 
 import numpy as np
 
-import autograd_lite as ag
-
 from ..engine.errors import ShapeError
 from ..functions import linear  # noqa: F401  (nn.functional.linear, as in PyTorch)
-from ..ops.losses import CrossEntropy, MSELoss
+from ..ops.losses import BinaryCrossEntropyWithLogits, CrossEntropy, MSELoss
 from ..tensor import Tensor, apply_binary, apply_unary, constant
 from .activations import as_tensor
 
@@ -46,8 +44,10 @@ def binary_cross_entropy_with_logits(logits: Any, targets: Any, reduction: str =
 
     Per element `-(y log s(z) + (1 - y) log(1 - s(z)))` with `s` the sigmoid, computed as
     `max(z, 0) - z * y + log(1 + exp(-|z|))`, which never overflows (logits of +-1000 give
-    finite losses and gradients). Its gradient is `s(z) - y`, also at `z = 0`.
-    `logits` and `targets` have the same shape.
+    finite losses and gradients). `logits` and `targets` have the same shape; targets are plain
+    data (a Tensor's values are taken as constants). Recorded as one
+    `binary_cross_entropy_with_logits` node whose gradient is `(s(z) - y) / size` (for the
+    mean), also at `z = 0`, and whose second derivative is `s(z) (1 - s(z))`.
     """
     where = "binary_cross_entropy_with_logits"
     _check_reduction(reduction, where)
@@ -57,11 +57,10 @@ def binary_cross_entropy_with_logits(logits: Any, targets: Any, reduction: str =
     if y.size and (y.min() < 0.0 or y.max() > 1.0):
         raise ValueError(f"{where}: targets must lie in [0, 1] (class labels 0 and 1), "
                          f"got values from {y.min()} to {y.max()}")
-    positive = ag.maximum(z, 0.0)
-    # z - 2 max(z, 0) is -|z|; written this way its derivative at 0 is 0, like abs'(0), and
-    # max(z, 0)'s shared tie (1/2 at z = 0) makes the whole gradient exactly 1/2 - y there.
-    loss = positive - z * y + (1.0 + (z - 2.0 * positive).exp()).log()
-    return _reduce(loss, reduction)
+    # A copy in the logits' dtype (float32 stays float32), so a later write into the caller's
+    # targets cannot change the gradient.
+    y = np.array(y, dtype=z.dtype if z.dtype.kind == "f" else y.dtype)
+    return apply_unary(BinaryCrossEntropyWithLogits(y, reduction), z)
 
 
 def cross_entropy(logits: Any, labels: Any, reduction: str = "mean") -> Tensor:

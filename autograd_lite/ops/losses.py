@@ -1,11 +1,13 @@
-"""Loss functions fused into one op each: squared error and softmax cross-entropy.
+"""Loss functions fused into one op each: squared error, binary cross-entropy on logits and
+softmax cross-entropy.
 
 Written as one node instead of a chain of elementwise ops and a reduction, each with the
 formulas a hand-written training step uses: the forward pass keeps what the gradient needs
 (the difference, the softmax) and the backward pass is one or two NumPy calls. The values and
 gradients are exactly those of the composed expressions; the graph is shorter.
 
-`reduction` is "mean" (over all elements for `mse_loss`, over samples for `cross_entropy`),
+`reduction` is "mean" (over all elements for `mse_loss` and `binary_cross_entropy_with_logits`,
+over samples for `cross_entropy`),
 "sum" or "none" (the unreduced losses). With `create_graph` the rules rebuild their
 intermediate values from the inputs on the graph, so second derivatives are right.
 """
@@ -168,6 +170,66 @@ class CrossEntropy(TensorOp):
             return per_sample
         total = per_sample.sum()
         return total / self.labels.shape[0] if self.reduction == "mean" else total
+
+    def describe(self) -> str:
+        return f"reduction={self.reduction}"
+
+
+@register
+class BinaryCrossEntropyWithLogits(TensorOp):
+    """out = reduce(max(z, 0) - z y + log(1 + e ** -|z|)) for logits z and targets y in [0, 1]
+    (the same shape): the cross-entropy of sigmoid(z) against y, never overflowing.
+    grad_z = (sigmoid(z) - y) grad_out (divided by the size for the mean)."""
+
+    __slots__ = ("targets", "reduction", "z", "probs")
+    name = "binary_cross_entropy_with_logits"
+    domain = "real"
+    saved = ("z", "probs")
+    unbroadcast = False  # the logits and their gradient have one shape
+    rule = "grad_z = (sigmoid(z) - y) grad_out / size (mean)"
+
+    def __init__(self, targets: np.ndarray, reduction: str = "mean") -> None:
+        self.targets = targets  # plain data, never differentiated
+        self.reduction = reduction
+
+    def forward(self, z: np.ndarray) -> np.ndarray:
+        y = self.targets
+        if z.shape != y.shape:
+            raise ShapeError(
+                f"binary_cross_entropy_with_logits: logits have shape {z.shape} but targets "
+                f"have shape {y.shape}; they must match"
+            )
+        self.z = z
+        # exp(-log(1 + e^-z)) never overflows (as in `sigmoid`); at z = 0 it is exactly 1/2.
+        self.probs = np.exp(-np.logaddexp(0, -z)).astype(z.dtype, copy=False)
+        # -log(1 - s(z)) = max(z, 0) + log(1 + e^-|z|): no exp of a large positive number.
+        losses = np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))
+        return reduce_losses(losses.astype(z.dtype, copy=False), self.reduction)
+
+    def scale(self, grad_out: Any) -> Any:
+        """The factor the gradient of each logit is multiplied by (an array for "none")."""
+        if self.reduction == "mean":
+            size = self.targets.size
+            return grad_out * (1.0 / size) if size else grad_out * 0.0
+        return grad_out
+
+    def vjp(self, grad_out: Any) -> tuple:
+        z = self.z
+        if isinstance(z, Node):  # create_graph: sigmoid on the graph, so d2/dz2 = s (1 - s)
+            return ((z.sigmoid() - self.targets) * self.scale(grad_out),)
+        return ((self.probs - self.targets) * self.scale(grad_out),)
+
+    def jvp(self, tangent_z: Any) -> Any:
+        z = self.z
+        probs = z.sigmoid() if isinstance(z, Node) else self.probs
+        per_element = (probs - self.targets) * tangent_z
+        if self.reduction == "none":
+            return per_element
+        total = per_element.sum()
+        if self.reduction == "mean":
+            size = self.targets.size
+            return total * (1.0 / size) if size else total * 0.0
+        return total
 
     def describe(self) -> str:
         return f"reduction={self.reduction}"

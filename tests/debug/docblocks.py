@@ -1,8 +1,9 @@
 """Run the Python blocks of a docs page and compare what they print with the page.
 
 A fenced block whose info string is `text output` holds the expected output of the Python
-block just before it. `python -m tests.debug.docblocks docs/PAGE.md` rewrites those output
-blocks from a fresh run (review the diff before keeping it).
+block just before it (node ids such as `#12` may differ: they depend on what ran before).
+`python -m tests.debug.docblocks docs/PAGE.md` rewrites those output blocks from a fresh run
+(review the diff before keeping it).
 """
 
 from __future__ import annotations
@@ -16,6 +17,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 FENCE = re.compile(r"^```([^\n]*)\n(.*?)^```[ \t]*$", re.DOTALL | re.MULTILINE)
+NODE_ID = re.compile(r"#(\d+)\b")
+
+
+def without_node_ids(text: str) -> str:
+    """`text` with node ids (`#12` in a step's text: they count every node the process ever
+    made, so they depend on what ran before) renumbered in order of first appearance, and
+    runs of spaces made one (the columns of a step's text widen with its ids)."""
+    numbers: dict[str, str] = {}
+    text = NODE_ID.sub(lambda m: "#" + numbers.setdefault(m.group(1), f"<{len(numbers)}>"), text)
+    return re.sub(r" +", " ", text)
+
+
+def same_output(printed: str, shown: str) -> bool:
+    """Whether a block printed what the page shows, node ids aside (see `without_node_ids`)."""
+    return printed == shown or without_node_ids(printed) == without_node_ids(shown)
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .docblocks import run_page
+from .docblocks import run_page, same_output
 from .pdb_session import PAGE
 
 
@@ -17,5 +17,5 @@ def test_stepping_page_blocks_print_what_the_page_shows(tmp_path):
         if output is None:
             continue
         checked += 1
-        assert printed == output.code, f"output of the block\n{block.code}\nchanged"
+        assert same_output(printed, output.code), f"output of the block\n{block.code}\nchanged"
     assert checked >= 5

@@ -1,6 +1,7 @@
-"""A real pdb session, driven through stdin: a breakpoint on one op's vjp stops in a frame
+"""Real pdb sessions, driven through stdin: a breakpoint on one op's vjp stops in a frame
 named `vjp`, `where` shows the user's call and the backward loop by name, and the op's saved
-values are readable. Also checks that the transcript in docs/stepping.md is still true."""
+values are readable. Every transcript in docs/stepping.md is replayed command by command and
+must match what pdb answers now (up to line numbers)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,17 @@ import pytest
 
 from autograd_lite.ops.arithmetic import Mul
 
-from .pdb_session import COMMANDS, PAGE, frames, run_pdb, transcript
+from .pdb_session import (
+    COMMANDS,
+    PAGE,
+    SESSIONS,
+    commands_of,
+    documented_sessions,
+    frames,
+    run_pdb,
+    transcript,
+    without_line_numbers,
+)
 
 BACKWARD_PATH = ["backward", "run_backward", "iterate_backward", "vjp"]
 
@@ -60,16 +71,52 @@ def test_breakpoint_by_file_and_line(tmp_path):
     assert said["p self"].strip() == "<op mul>"
 
 
-def test_the_docs_transcript_matches_a_live_session(session):
-    output, workdir = session
+def test_up_reaches_the_backward_loop_with_its_order(session):
+    output, _ = session
+    said = answers(output, COMMANDS)
+    assert re.search(r"engine/backward\.py\(\d+\)iterate_backward\(\)", said["up"])
+    assert said["p node"].strip() == "Tensor([ 0.5, -2. ,  6. ], shape=(3,), op=mul)"
+    assert said["p [n.label or n.op for n in order]"].strip() == "['x', 'w', 'mul', 'sum']"
+    assert re.search(r"arithmetic\.py\(\d+\)vjp\(\)", said["down"])
+
+
+def test_a_linear_layer_stops_in_linear_vjp_never_in_matmul(tmp_path):
+    commands = SESSIONS["layer_demo.py"]
+    output = run_pdb(tmp_path, commands, name="layer_demo.py")
+    said = answers(output, commands)
+    assert re.search(r"linalg\.py\(\d+\)vjp\(\)", said["continue"])
+    assert said["p self"].strip() == "<op linear>"
+    assert "Breakpoint 2" in said["break autograd_lite.ops.linalg.MatMul.vjp"]
+    # the second continue runs to the end: MatMul.vjp is never reached
+    assert len(re.findall(r"\.py\(\d+\)vjp\(\)", output)) == 1
+    assert "The program finished" in output
+
+
+def test_every_documented_session_replays_exactly():
+    sessions = documented_sessions()
+    assert [name for name, _ in sessions] == list(SESSIONS), "docs/stepping.md lost a session"
+    for name, documented in sessions:
+        commands = commands_of(documented)
+        assert commands == SESSIONS[name], f"{name}: the page's commands differ from SESSIONS"
+        live = live_session(name, commands)
+        assert without_line_numbers(documented) == without_line_numbers(live), (
+            f"{name}: pdb now answers\n{live}\n(rewrite the page with "
+            "`python -m tests.debug.pdb_session` and review the diff)")
+
+
+def live_session(name: str, commands: list[str]) -> str:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        return transcript(run_pdb(Path(tmp), commands, name=name), commands, Path(tmp))
+
+
+def test_the_page_shows_no_command_that_is_not_replayed():
+    """Every pdb command the page's prose names in backticks is in a replayed session."""
     page = PAGE.read_text()
-    match = re.search(r"```text\n(> mul_demo\.py.*?)```", page, re.DOTALL)
-    assert match, "docs/stepping.md lost its pdb transcript"
-    documented = match.group(1)
-    live = transcript(output, COMMANDS, workdir)
-    assert frames(documented) == frames(live)
-    for command in COMMANDS:
-        assert f"(Pdb) {command}\n" in documented
-    for line in live.splitlines():
-        if line.startswith(("(array", "array(", "<op", "[ 0.5")):
-            assert line in documented, f"the transcript no longer shows {line!r}"
+    replayed = {command for commands in SESSIONS.values() for command in commands}
+    prose = re.sub(r"```.*?```", "", page, flags=re.DOTALL)
+    for word in ("break", "up", "down", "where", "return", "retval", "continue"):
+        for command in re.findall(rf"`({word}(?: [^`]*)?)`", prose):
+            assert command in replayed or command.split()[0] == word and " " not in command, \
+                command

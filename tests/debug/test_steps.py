@@ -3,11 +3,14 @@ as backward(), local Jacobians that reproduce each step's vector-Jacobian produc
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
 from autograd_lite import Tensor, Value, backward_steps, nn
 from autograd_lite.debug import Step
+from autograd_lite.debug.steps import format_number
 from autograd_lite.engine.backward import topological_order
 from autograd_lite.random import manual_seed
 
@@ -93,7 +96,8 @@ def test_input_grads_is_none_where_no_gradient_is_sent():
 
 
 def test_linear_layer_local_jacobian_is_W_and_sends_W_transpose_times_grad_out():
-    """L5: the gradient a Linear layer sends back equals W^T times the upstream gradient."""
+    """The backpropagation lesson: the gradient a Linear layer sends back equals W^T times the
+    upstream gradient."""
     manual_seed(0)
     layer = nn.Linear(3, 2)
     x = Tensor([0.5, -1.0, 2.0], requires_grad=True, label="x")
@@ -188,16 +192,55 @@ def test_local_jacobian_errors():
         step.local_jacobian(3)
 
 
-def test_str_is_one_readable_line():
-    root, _ = value_graph()
-    lines = [str(s) for s in backward_steps(root)]
-    assert lines[0].startswith("step 1   tanh")
-    assert "d = " in lines[0] and "grad_out 1" in lines[0]
-    assert any("mul" in line and "a: " in line and "b: " in line for line in lines)
-    x = Tensor(np.ones((2, 3)), requires_grad=True, label="x")
-    (line,) = [str(s) for s in backward_steps((x * 2.0).sum())][1:]
-    assert "mul" in line and "x (2, 3) |g|=" in line and "<const> () none" in line
-    assert "\n" not in line
+def test_str_names_every_node_with_its_id_and_writes_the_formula():
+    root, (a, b, c) = value_graph()
+    texts = [str(s) for s in backward_steps(root)]
+    assert texts[0].splitlines()[0] == f"step 1: d#{root.id} = tanh(#{root.parents[0].id})"
+    mul = next(t for t in texts if "(mul)" in t)
+    assert mul.splitlines() == [
+        f"step 4 (mul): c#{c.id} = a#{a.id} * b#{b.id}",
+        f"    c#{c.id}  value     -6",
+        f"    c#{c.id}  grad_out  {format_number(1 - np.tanh(-2.0) ** 2)}",
+        f"    a#{a.id}  gets      {format_number(-3 * (1 - np.tanh(-2.0) ** 2))}",
+        f"    b#{b.id}  gets      {format_number(2 * (1 - np.tanh(-2.0) ** 2))}",
+    ]
+    power = next(t for t in texts if "(pow)" in t)
+    assert f"= a#{a.id} ** 2" in power.splitlines()[0]  # a constant by its value
+    assert "const#" in power and "gets      none" in power
+    for text in texts:  # every line after the first names a node by its id
+        assert all(re.match(r"    \S*#\d+ ", line) for line in text.splitlines()[1:])
+
+
+def test_str_of_a_tensor_step_shows_shapes_and_small_values():
+    x = Tensor(np.array([[1.0, -2.0, 0.5]]), requires_grad=True, label="x")
+    scaled = x * 2.0
+    _, mul = [str(s) for s in backward_steps(scaled.sum())]
+    lines = mul.splitlines()
+    assert lines[0] == f"step 2 (mul): #{scaled.id} = x#{x.id} * 2"
+    assert re.fullmatch(rf"    #{scaled.id} +\(1, 3\)  value     \[\[2, -4, 1\]\]", lines[1])
+    assert re.fullmatch(rf"    #{scaled.id} +\(1, 3\)  grad_out  \[\[1, 1, 1\]\]", lines[2])
+    assert re.fullmatch(rf"    x#{x.id} +\(1, 3\)  gets      \[\[2, 2, 2\]\]", lines[3])
+    assert re.fullmatch(r"    const#\d+ +\(\) +gets      none", lines[4])
+    big = Tensor(np.arange(12.0).reshape(3, 4), requires_grad=True)
+    (total,) = [str(s) for s in backward_steps((big * 1.0).sum())][1:]
+    # more than 8 elements: min, max and norm instead of the values
+    assert f"value     min 0  max 11  norm {format_number(np.linalg.norm(np.arange(12)))}" in total
+    assert re.search(rf"    #{big.id} +\(3, 4\)  gets      min 1  max 1  norm 3.464\n", total)
+
+
+def test_module_names_parameters_by_their_dotted_names():
+    manual_seed(0)
+    model = nn.MLP(2, [3, 1])
+    x = Tensor(np.array([[0.5, -1.0], [1.0, 2.0]]), label="x")
+    loss = (model(x) ** 2).mean()
+    text = "\n".join(str(s) for s in backward_steps(loss, module=model))
+    first, last = model.layers[0], model.layers[-1]
+    assert f"= linear(x#{x.id}, layers.0.weight#{first.weight.id}, " \
+        f"layers.0.bias#{first.bias.id})" in text
+    assert re.search(rf"    layers\.0\.weight#{first.weight.id} +\(3, 2\) +gets      \[\[", text)
+    assert f"layers.1.bias#{last.bias.id}" in text
+    with pytest.raises(TypeError, match="named_parameters"):
+        backward_steps(model(x).sum(), module=object())
 
 
 def test_bad_roots_fail_before_the_first_step():
@@ -222,6 +265,9 @@ def test_str_columns_stay_aligned_past_step_nine():
     y = x
     for _ in range(12):
         y = y * 1.0
-    lines = [str(s) for s in backward_steps(y)]
-    assert len(lines) == 12
-    assert len({line.index("mul") for line in lines}) == 1
+    texts = [str(s) for s in backward_steps(y)]
+    assert len(texts) == 12
+    for text in texts:
+        lines = text.splitlines()[1:]
+        assert len({line.index("  value") if "value" in line else line.index("  grad_out")
+                    if "grad_out" in line else line.index("  gets") for line in lines}) == 1

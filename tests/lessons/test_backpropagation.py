@@ -1,4 +1,4 @@
-"""LESSONS L5, L13: backpropagation is the chain rule, one Jacobian (W^T) per layer."""
+"""The backpropagation lesson: backpropagation is the chain rule, one Jacobian (W^T) per layer."""
 
 from __future__ import annotations
 
@@ -85,3 +85,89 @@ def test_l5_a_linear_layer_sends_back_w_transpose_times_grad_out(moons_model):
     x2 = Tensor(X[3], requires_grad=True)
     model(x2).sum().backward()
     np.testing.assert_allclose(x.grad, x2.grad, rtol=0, atol=1e-12)
+
+
+# ----- gradcheck catches a hand-derived backward pass with mistakes --------------------------
+class HandDerivedNet(ag.Function):
+    """mean((sigmoid(X W^T + b) v + c - y)^2) with a hand-written vjp: `slope` is the factor
+    in the sigmoid's derivative (1 is right), `bias` how the bias collects its gradient."""
+
+    def __init__(self, X, y, slope=1.0, bias="sum"):
+        self.X, self.y, self.slope, self.bias = X, y, slope, bias
+
+    def forward(self, W, b, v, c):
+        self.h = 1 / (1 + np.exp(-(self.X @ W.T + b)))
+        self.v = v
+        self.err = self.h @ v + c - self.y
+        return np.mean(self.err ** 2)
+
+    def vjp(self, grad_out):
+        d_pred = grad_out * 2 * self.err / len(self.y)
+        d_a = np.outer(d_pred, self.v) * self.slope * self.h * (1 - self.h)
+        grad_b = d_a.sum(axis=0) if self.bias == "sum" else d_a.mean(axis=0)
+        return d_a.T @ self.X, grad_b, self.h.T @ d_pred, d_pred.sum()
+
+
+def hand_network(slope, bias, lesson=False):
+    """The loss by hand, the same loss by autodiff, and starting parameters: 40 points and 5
+    hidden units, or the lesson's 100 points and 8 hidden units."""
+    if lesson:
+        X, labels = ag.datasets.make_moons(100, noise=0.1, seed=0)
+        rng = np.random.default_rng(0)
+        start = [rng.normal(size=(8, 2)), np.zeros(8), rng.normal(size=8), np.zeros(())]
+    else:
+        X, labels = ag.datasets.make_moons(40, noise=0.1, seed=3)
+        rng = np.random.default_rng(2)
+        start = [rng.normal(size=(5, 2)), rng.normal(size=5) * 0.1, rng.normal(size=5),
+                 np.zeros(())]
+
+    def loss(W, b, v, c):
+        return HandDerivedNet.apply(W, b, v, c, X=X, y=labels * 1.0, slope=slope, bias=bias)
+
+    def reference(W, b, v, c):
+        h = (Tensor(X) @ W.T + b).sigmoid()
+        return ((h @ v + c - labels) ** 2).mean()
+
+    return loss, reference, start
+
+
+def test_gradcheck_names_the_argument_and_entry_of_a_stray_factor():
+    loss, reference, start = hand_network(slope=2.0, bias="sum")
+    with pytest.raises(ag.GradcheckError) as caught:
+        ag.gradcheck(loss, *start, argnums=0)
+    error = caught.value
+    assert error.argname == "W" and error.argnum == 0 and error.mismatches == 10
+    assert error.analytic == pytest.approx(2 * error.numeric, rel=1e-6)
+    # the numeric value is the true derivative: autodiff's, at that entry
+    true = ag.grad(reference)(*start)
+    assert error.numeric == pytest.approx(true[error.index], rel=1e-6)
+    assert f"index {error.index}" in str(error) and "'W'" in str(error)
+    assert ag.gradcheck(loss, *start, argnums=(2, 3))  # v and c come before the mistake
+
+
+def test_gradcheck_catches_a_mean_where_the_bias_needs_a_sum():
+    loss, reference, start = hand_network(slope=1.0, bias="mean")
+    assert ag.gradcheck(loss, *start, argnums=(0, 2, 3))
+    with pytest.raises(ag.GradcheckError) as caught:
+        ag.gradcheck(loss, *start, argnums=1)
+    assert caught.value.argname == "b"
+    assert caught.value.analytic == pytest.approx(caught.value.numeric / 40, rel=1e-6)
+    correct, _, _ = hand_network(slope=1.0, bias="sum")
+    assert ag.gradcheck(correct, *start)  # the derivation without the mistakes passes
+
+
+def test_the_wrong_gradients_still_train_a_little_and_autodiff_trains_better():
+    """The lesson's network: 100 points, 8 hidden units, 1000 steps of size 0.5."""
+    loss, reference, start = hand_network(slope=2.0, bias="mean", lesson=True)
+
+    def train(fn, steps=1000, lr=0.5):
+        params = [p.copy() for p in start]
+        gradient = ag.grad(fn, argnums=(0, 1, 2, 3))
+        for _ in range(steps):
+            params = [p - lr * g for p, g in zip(params, gradient(*params))]
+        return reference(*params).item()
+
+    initial = reference(*start).item()
+    wrong, right = train(loss), train(reference)
+    assert wrong < 0.2 * initial  # no error, and the loss went down: the mistake hides
+    assert right < 0.5 * wrong

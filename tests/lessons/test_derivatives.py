@@ -1,4 +1,4 @@
-"""LESSONS L0a, L1, L9, L10: derivatives as rates of change, and the differentiation rules."""
+"""The derivatives lesson: derivatives as rates of change, and the differentiation rules."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 import autograd_lite as ag
 from autograd_lite import Tensor, Value
 
-EXACT = 1e-9  # LESSONS.md: tolerance for exact derivatives
+EXACT = 1e-9  # the lessons' tolerance for exact derivatives
 
 
 def square(x):
@@ -28,7 +28,7 @@ def summed(f):
     return total
 
 
-# L0a ------------------------------------------------------------------------------------------
+# the steps of x^2 ---------------------------------------------------------------------------------
 
 def test_l0a_squares_and_their_steps():
     ys = np.arange(5.0) ** 2
@@ -57,7 +57,7 @@ def test_l0a_with_the_engines_directly():
     np.testing.assert_allclose(t.grad, np.full(5, 2.0), rtol=0, atol=EXACT)
 
 
-# L1 -------------------------------------------------------------------------------------------
+# by rule and by rate of change --------------------------------------------------------------------
 
 @pytest.mark.parametrize("f, rule", [(square, lambda x: 2 * x),
                                      (cubic, lambda x: 3 * x**2 - 4 * x)],
@@ -74,7 +74,7 @@ def test_l1_autodiff_matches_rule_and_central_difference(f, rule):
     np.testing.assert_allclose(autodiff, by_hand, rtol=0, atol=1e-6)
 
 
-# L9 -------------------------------------------------------------------------------------------
+# why rise over run fails for tiny h ---------------------------------------------------------------
 
 def test_l9_finite_difference_error_shrinks_then_grows_while_autodiff_is_exact():
     x0 = 20.0
@@ -93,7 +93,7 @@ def test_l9_finite_difference_error_shrinks_then_grows_while_autodiff_is_exact()
     assert errors[best] > 1e-9  # and it never gets close to exact
 
 
-# L10 ------------------------------------------------------------------------------------------
+# the differentiation rules ------------------------------------------------------------------------
 
 RULES = [
     ("sum", lambda x: x**2 + ag.sin(x), lambda x: 2 * x + math.cos(x)),

@@ -1,4 +1,4 @@
-"""LESSONS L3: the gradient, and why it points along the steepest climb."""
+"""The gradients lesson: the gradient, and why it points along the steepest climb."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""LESSONS L2: integration as a running sum, the reverse of differentiation."""
+"""The integration lesson: integration as a running sum, the reverse of differentiation."""
 
 from __future__ import annotations
 

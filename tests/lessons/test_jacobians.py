@@ -1,4 +1,4 @@
-"""LESSONS L4: Jacobians, rows are outputs and columns are inputs."""
+"""The Jacobians lesson: Jacobians, rows are outputs and columns are inputs."""
 
 from __future__ import annotations
 

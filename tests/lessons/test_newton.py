@@ -1,4 +1,4 @@
-"""LESSONS L11: Newton-Raphson with derivatives from autodiff."""
+"""The Newton-Raphson lesson: Newton-Raphson with derivatives from autodiff."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""LESSONS L14: fitting a Gaussian's centre and width by steepest descent."""
+"""The non-linear fit lesson: fitting a Gaussian's centre and width by steepest descent."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""LESSONS L6: stationary points, their second derivatives, and log x which has none."""
+"""The optimisation lesson: stationary points, their second derivatives, and log x, which has
+none."""
 
 from __future__ import annotations
 

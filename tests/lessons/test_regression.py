@@ -1,4 +1,4 @@
-"""LESSONS L0b, L8: gradient descent on a squared-error loss."""
+"""The linear regression lesson: gradient descent on a squared-error loss."""
 
 from __future__ import annotations
 

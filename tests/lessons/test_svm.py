@@ -1,4 +1,4 @@
-"""LESSONS L7: the SVM as min a^2 + b^2 subject to y_i (a x_i + b y_i + c) >= 1."""
+"""The SVM lesson: the SVM as min a^2 + b^2 subject to y_i (a x_i + b y_i + c) >= 1."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""LESSONS L12: first- and second-order Taylor approximations from grad and hessian."""
+"""The Taylor lesson: first- and second-order Taylor approximations from grad and hessian."""
 
 from __future__ import annotations
 

@@ -72,6 +72,40 @@ def test_binary_cross_entropy_extreme_logits_and_zero():
     np.testing.assert_allclose(grad, [0.0, 1.0, -1.0, 0.0, -0.5, 0.5, 1.0], atol=1e-15)
 
 
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_binary_cross_entropy_is_one_node(reduction):
+    z = Tensor(rng.normal(size=(3, 2)), requires_grad=True)
+    loss = F.binary_cross_entropy_with_logits(z, np.ones((3, 2)), reduction=reduction)
+    assert loss.op == "binary_cross_entropy_with_logits" and loss.parents == (z,)
+    assert loss.shape == ((3, 2) if reduction == "none" else ())
+
+
+def test_binary_cross_entropy_second_derivative_is_sigmoid_slope_also_at_zero():
+    """d2 loss / dz2 = s(z) (1 - s(z)): 1/4 at z = 0 (the tie of max(z, 0) must not leak in),
+    about 0 at +-1000, finite everywhere."""
+    z = Tensor(np.array([0.0, 0.0, 1000.0, -1000.0, 1.5]), requires_grad=True)
+    y = np.array([1.0, 0.0, 0.0, 1.0, 0.25])
+    F.binary_cross_entropy_with_logits(z, y, reduction="sum").backward(create_graph=True)
+    first = z.grad
+    np.testing.assert_allclose(first.data, np_sigmoid(z.data) - y, atol=1e-15)
+    z.grad = None
+    first.sum().backward()  # the Hessian is diagonal: its diagonal
+    s = np_sigmoid(z.data)
+    np.testing.assert_allclose(z.grad, s * (1 - s), atol=1e-15)
+    assert z.grad[0] == 0.25 and z.grad[1] == 0.25
+
+
+def test_binary_cross_entropy_keeps_float32_and_copies_targets():
+    z = Tensor(np.array([0.5, -2.0], dtype=np.float32), requires_grad=True)
+    y = np.array([1.0, 0.0])
+    loss = F.binary_cross_entropy_with_logits(z, y)
+    y[:] = 0.5  # a later write into the caller's targets changes nothing
+    loss.backward()
+    assert loss.dtype == np.float32 and z.grad.dtype == np.float32
+    np.testing.assert_allclose(z.grad, (np_sigmoid(z.data.astype(float)) - [1.0, 0.0]) / 2,
+                               rtol=1e-6)
+
+
 def test_binary_cross_entropy_checks_targets():
     with pytest.raises(ValueError, match=r"targets must lie in \[0, 1\]"):
         F.binary_cross_entropy_with_logits(np.zeros(3), np.array([0.0, 1.0, 2.0]))

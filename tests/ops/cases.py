@@ -52,6 +52,10 @@ class Case:
         return arrays
 
 
+#: Targets of the binary cross-entropy cases: labels and soft targets in [0, 1].
+BCE_TARGETS = np.array([[1.0, 0.0, 0.25], [0.0, 1.0, 0.75]])
+
+
 def _pairs(op: str, fn: Callable, domain: str | list[str] = "real") -> list[Case]:
     """The broadcasting pairs every binary elementwise op is checked on."""
     shapes = [
@@ -194,6 +198,16 @@ CASES: list[Case] = [
          [(2, 3), (2, 3)], name="none"),
     Case("mse_loss", lambda p: ag.nn.functional.mse_loss(p, np.array([0.5, -1.0, 2.0])), [(3,)],
          name="data-target"),
+    Case("binary_cross_entropy_with_logits",
+         lambda z: ag.nn.functional.binary_cross_entropy_with_logits(z, BCE_TARGETS), [(2, 3)]),
+    Case("binary_cross_entropy_with_logits",
+         lambda z: ag.nn.functional.binary_cross_entropy_with_logits(
+             z, np.array([1.0, 0.0, 1.0, 1.0]), reduction="sum"), [(4,)], name="sum"),
+    Case("binary_cross_entropy_with_logits",
+         lambda z: ag.nn.functional.binary_cross_entropy_with_logits(
+             z, BCE_TARGETS.T, reduction="none"), [(3, 2)], name="none"),
+    Case("binary_cross_entropy_with_logits",
+         lambda z: ag.nn.functional.binary_cross_entropy_with_logits(z, 0.0), [()], name="0d"),
     Case("cross_entropy", lambda x: ag.nn.functional.cross_entropy(x, [2, 0, 1, 2]), [(4, 3)]),
     Case("cross_entropy", lambda x: ag.nn.functional.cross_entropy(x, [1, 1], reduction="sum"),
          [(2, 4)], name="sum"),

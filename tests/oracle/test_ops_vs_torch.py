@@ -75,3 +75,34 @@ def test_op_matches_torch(name, data):
         expected = np.zeros(t.shape) if h is None else h.numpy(force=True)
         got = np.zeros(t.shape) if t.grad is None else np.asarray(t.grad)
         np.testing.assert_allclose(got, expected, err_msg=f"{call}: Hv {i}", **TOL)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_binary_cross_entropy_second_derivative_at_zero_and_extremes_matches_torch(reduction):
+    """The fused loss's Hessian (diagonal) at logits 0 and +-1000, as torch's create_graph
+    gives it: sigmoid'(0) = 0.25 per element (over the size for the mean)."""
+    from autograd_lite.nn import functional as F
+
+    logits = np.array([0.0, 0.0, 1000.0, -1000.0, 1000.0, -1000.0, 2.5])
+    targets = np.array([1.0, 0.0, 1.0, 0.0, 0.0, 1.0, 0.3])
+    seed = np.arange(1.0, 8.0) if reduction == "none" else np.array(1.0)
+
+    z = Tensor(logits, requires_grad=True)
+    loss = F.binary_cross_entropy_with_logits(z, targets, reduction=reduction)
+    loss.backward(seed, create_graph=True)
+    first = z.grad
+    z.grad = None
+    first.sum().backward()
+
+    zt = torch.tensor(logits, requires_grad=True)
+    ref = torch.nn.functional.binary_cross_entropy_with_logits(
+        zt, torch.tensor(targets), reduction=reduction)
+    (gt,) = torch.autograd.grad(ref, zt, torch.tensor(seed), create_graph=True)
+    (ht,) = torch.autograd.grad(gt.sum(), zt)
+
+    np.testing.assert_allclose(loss.data, ref.detach().numpy(), **TOL)
+    np.testing.assert_allclose(first.data, gt.detach().numpy(), **TOL)
+    np.testing.assert_allclose(z.grad, ht.numpy(), **TOL)
+    per_element = seed if reduction == "none" else seed / (7 if reduction == "mean" else 1)
+    assert z.grad[0] == pytest.approx(0.25 * per_element.flat[0], abs=1e-15)
+    assert np.all(np.isfinite(z.grad))

@@ -626,6 +626,26 @@ def mse_loss_call(draw: Any) -> OpCall:
 
 
 @st.composite
+def binary_cross_entropy_call(draw: Any) -> OpCall:
+    """Logits of any shape against targets in [0, 1]: hard labels and soft targets."""
+    shape = draw(SHAPES)
+    targets = draw(hnp.arrays(np.float64, shape, elements=st.sampled_from([0.0, 0.25, 1.0])))
+    reduction = draw(st.sampled_from(["mean", "sum", "none"]))
+
+    def reference(z: np.ndarray) -> np.ndarray:
+        return reduce_reference(np.logaddexp(0.0, z) - z * targets, reduction)
+
+    return OpCall("binary_cross_entropy_with_logits",
+                  f"binary_cross_entropy_with_logits(z, {targets.tolist()}, "
+                  f"reduction={reduction!r})", (shape,),
+                  lambda z: ag.nn.functional.binary_cross_entropy_with_logits(
+                      z, targets, reduction=reduction),
+                  reference,
+                  lambda t, z: t.nn.functional.binary_cross_entropy_with_logits(
+                      z, t.as_tensor(targets), reduction=reduction))
+
+
+@st.composite
 def cross_entropy_call(draw: Any) -> OpCall:
     n, classes = draw(st.integers(1, MAX_SIDE)), draw(st.integers(1, MAX_SIDE))
     labels = np.array(draw(st.lists(st.integers(0, classes - 1), min_size=n, max_size=n)))
@@ -667,6 +687,7 @@ TENSOR_CALLS: dict[str, st.SearchStrategy[OpCall]] = {
     "cumsum": cumsum_call(),
     "norm": norm_call(),
     "mod": mod_call(),
+    "binary_cross_entropy_with_logits": binary_cross_entropy_call(),
 }
 TENSOR_CALLS["pow"] = st.one_of(binary_call("pow"), pow_with_a_constant())
 

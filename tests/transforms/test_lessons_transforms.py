@@ -1,4 +1,5 @@
-"""The LESSONS.md rows built on the transforms: L1, L3, L4, L6 (second derivatives), L11, L12.
+"""The lessons built on the transforms: derivatives, gradients, Jacobians, optimisation (second
+derivatives), Newton-Raphson and Taylor series.
 
 Derivatives come from autograd_lite (never from a hand-written formula); the formulas below
 are what the course text says they must equal. Exact derivatives to 1e-9, iterative
@@ -26,7 +27,7 @@ def cubic(x):
     return x ** 3 - 2 * x ** 2 + 1
 
 
-# ----- L1: derivative by rule vs by rate of change ------------------------------------------
+# ----- derivative by rule vs by rate of change ------------------------------------------
 @pytest.mark.parametrize("f, rule", [(square, lambda x: 2 * x),
                                      (cubic, lambda x: 3 * x ** 2 - 4 * x)])
 def test_L1_autodiff_matches_the_rule_and_a_central_difference(f, rule):
@@ -41,7 +42,7 @@ def test_L1_elementwise_derivative_on_the_whole_grid_at_once():
     np.testing.assert_allclose(slopes, 3 * GRID ** 2 - 4 * GRID, atol=1e-9)
 
 
-# ----- L3: gradients and the direction of steepest ascent -----------------------------------
+# ----- gradients and the direction of steepest ascent -----------------------------------
 def test_L3_gradients():
     gx, gy = ag.grad(lambda x, y: x ** 2 + y ** 3, argnums=(0, 1))(2.0, 3.0)
     assert (gx, gy) == (pytest.approx(4.0, abs=1e-9), pytest.approx(27.0, abs=1e-9))
@@ -61,7 +62,7 @@ def test_L3_steepest_rate_points_along_the_gradient_with_its_norm():
     assert angles[best] == pytest.approx(np.pi / 4, abs=1e-9)  # along the gradient (2, 2)
 
 
-# ----- L4: Jacobians --------------------------------------------------------------------------
+# ----- Jacobians --------------------------------------------------------------------------
 def test_L4_jacobian_of_2xy_and_x2y():
     def f(v):
         x, y = v[0], v[1]
@@ -89,7 +90,7 @@ def test_L4_jacobian_of_three_sigmoid_units():
                                        atol=1e-9)
 
 
-# ----- L6: stationary points and the second derivative --------------------------------------
+# ----- stationary points and the second derivative --------------------------------------
 def test_L6_second_derivative_classifies_the_stationary_points():
     for x, f2, kind in [(0.0, -4.0, "maximum"), (4 / 3, 4.0, "minimum")]:
         assert ag.grad(cubic)(x) == pytest.approx(0.0, abs=1e-9)
@@ -119,7 +120,7 @@ def test_L6_log_has_no_stationary_point_and_ascent_grows():
     assert x > 20.0  # still climbing: x_{n+1} = x_n + 1/x_n grows like sqrt(2n)
 
 
-# ----- L11: Newton-Raphson ------------------------------------------------------------------
+# ----- Newton-Raphson ------------------------------------------------------------------
 def test_L11_newton_raphson_with_autodiff_derivatives():
     def f(x):
         return x ** 3 - 2 * x - 5
@@ -137,7 +138,7 @@ def test_L11_newton_raphson_with_autodiff_derivatives():
     assert steps <= 6  # a handful: quadratic convergence
 
 
-# ----- L12: Taylor approximations from grad and hessian --------------------------------------
+# ----- Taylor approximations from grad and hessian --------------------------------------
 def bumpy(v):
     return (v[0].exp() * v[1].sin()) + v[0] * v[1] ** 2
 
