@@ -52,7 +52,7 @@ def test_tensor_mlp_trace_matches_backward_steps(loss):
     root, model = mlp_loss(loss)
     trace = read_trace(explore(root, module=model).html)
     steps = list(backward_steps(root))
-    assert len(trace["steps"]) == len(steps) == (6 if loss == "mse" else 16)
+    assert len(trace["steps"]) == len(steps) == (6 if loss == "mse" else 7)
     for entry, step in zip(trace["steps"], steps):
         assert entry["node"] == step.node.id and entry["op"] == step.op
         np.testing.assert_allclose(as_array(entry["grad_out"]), step.grad_out, rtol=1e-5,
