@@ -828,7 +828,7 @@ def load_a_pickle(ctx: Context) -> None:
 @bad_input("files", "Loading a model saved from another architecture",
            'nn.MLP(2, [4, 4, 1]).load("mlp.npz")  # saved from nn.MLP(2, [4, 1])', ValueError,
            r"missing keys: layers\.2\.weight, layers\.2\.bias",
-           r"No parameter was changed\. Load a state dict saved from a model of the same")
+           r"No parameter was changed\. Load a file saved from a model of the same")
 def load_other_architecture(ctx: Context) -> None:
     path = ctx.tmp / "mlp.npz"
     nn.MLP(2, [4, 1]).save(path)
