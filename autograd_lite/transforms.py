@@ -27,7 +27,7 @@ from typing import Any, Literal
 import numpy as np
 
 from .engine.backward import iterate_backward, topological_order
-from .engine.errors import ShapeError
+from .engine.errors import ShapeError, real_array
 from .engine.grad_mode import enable_grad
 from .engine.node import Node
 from .forward_mode import forward_sweep
@@ -562,7 +562,7 @@ class VJP:
         if isinstance(cotangent, Tensor) and not traced:
             cotangent = cotangent._data
         if not isinstance(cotangent, Tensor):
-            cotangent = np.asarray(cotangent, dtype=out.dtype)
+            cotangent = real_array(cotangent, out.dtype, "vjp: the cotangent")
         if tuple(cotangent.shape) != out.shape:
             raise ShapeError(
                 f"vjp: the cotangent has shape {tuple(cotangent.shape)} but f's output has shape "
@@ -600,7 +600,7 @@ def as_tangent(value: Any, node: Tensor, position: int) -> Any:
     else:
         if isinstance(value, Tensor):
             value = value._data
-        tangent = np.asarray(value, dtype=node.dtype)
+        tangent = real_array(value, node.dtype, f"jvp: tangent {position}")
     if tuple(tangent.shape) != node.shape:
         raise ShapeError(
             f"jvp: tangent {position} has shape {tuple(tangent.shape)} but primal {position} has "
