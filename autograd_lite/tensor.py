@@ -177,7 +177,8 @@ def int_overflow_error(data: Any, dtype: Any) -> OverflowError:
     ints = [v for v in items if isinstance(v, int)]
     big = max(ints, key=abs) if ints else data
     digits = str(big)
-    shown = digits if len(digits) <= 24 else f"{digits[:12]}...{digits[-4:]} ({len(digits)} digits)"
+    shown = digits if len(digits) <= 24 else \
+        f"{digits[:12]}...{digits[-4:]} ({len(digits.lstrip('-'))} digits)"
     limit = np.finfo(target).max if target.kind == "f" else np.iinfo(target).max \
         if target.kind in "iu" else "its limit"
     return OverflowError(

@@ -103,7 +103,8 @@ def as_value(other: Any) -> Value:
 def int_too_large(number: Any) -> OverflowError:
     """The error for an integer beyond what a float holds (about 1.8e308)."""
     digits = str(number)
-    shown = digits if len(digits) <= 24 else f"{digits[:12]}...{digits[-4:]} ({len(digits)} digits)"
+    shown = digits if len(digits) <= 24 else \
+        f"{digits[:12]}...{digits[-4:]} ({len(digits.lstrip('-'))} digits)"
     return OverflowError(
         f"Value: the integer {shown} is too large for a float (largest about 1.8e+308); scale "
         "it down first (e.g. divide it by a power of ten with //)"

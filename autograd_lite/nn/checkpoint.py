@@ -205,6 +205,6 @@ def open_archive(path: str | os.PathLike[str]) -> Iterator[Archive]:
         try:
             archive = zipfile.ZipFile(file)
         except zipfile.BadZipFile as exc:
-            raise NotAModelFile(f"it is a damaged zip archive ({exc})") from None
+            raise NotAModelFile(f"it is a damaged zip archive: {exc}") from None
         with Archive(archive) as opened:
             yield opened

@@ -321,7 +321,7 @@ class Clip(TensorOp):
         except ValueError:
             from ..engine.errors import broadcast_error
 
-            shapes = [np.shape(a) for a in (x, lo, hi) if a is not None]
+            shapes = [np.shape(a) for a in (x, lo, hi) if a is not None and np.ndim(a)]
             raise broadcast_error("clip", *shapes) from None
         dtype = out.dtype
         inside = np.ones(out.shape, dtype=bool)

@@ -150,7 +150,8 @@ class ScalarPow(ScalarOp):
     name = "pow"
     domain = ("positive", "real")
     saved = ("x", "y", "out")
-    rule = "d(x^y) = y x^(y-1) dx + x^y log(x) dy   (0 at x = 0 for y = 0 and y >= 0)"
+    rule = ("d(x^y) = y x^(y-1) dx + x^y log(x) dy   (at x = 0: no dx term when y = 0, "
+            "no dy term when y >= 0)")
 
     def __init__(self, exponent_needs_grad: bool) -> None:
         self.exponent_needs_grad = exponent_needs_grad
