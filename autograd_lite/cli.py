@@ -172,7 +172,9 @@ def demo_size_problem(args: argparse.Namespace) -> str:
     if args.samples > limits["samples"]:
         return (f"argument --samples: at most {limits['samples']:,} points with the "
                 f"{args.engine} engine, got {args.samples:,}")
-    hidden = DEFAULTS[args.engine]["hidden"] if args.hidden is None else args.hidden
+    hidden: tuple[int, ...] = args.hidden
+    if hidden is None:
+        hidden = DEFAULTS[args.engine]["hidden"]  # type: ignore[assignment]
     if len(hidden) > MAX_LAYERS:
         return f"argument --hidden: at most {MAX_LAYERS} hidden layers, got {len(hidden)}"
     if hidden and max(hidden) > limits["width"]:

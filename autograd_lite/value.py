@@ -173,8 +173,8 @@ class Value(Node):
         """
         if not self.requires_grad:
             raise RuntimeError(
-                "backward: this Value does not require grad (it was computed under no_grad(), "
-                "so no graph was recorded), so there is nothing to differentiate. Build it from "
+                "backward: this Value does not require grad: it was computed under no_grad(), "
+                "which records no graph, so there is nothing to differentiate. Build it from "
                 "Value inputs outside no_grad()."
             )
         run_backward(self, 1.0)

@@ -302,7 +302,8 @@ class Clip(TensorOp):
                             if isinstance(bound, Node))
         self.a_min = None if "a_min" in self.inputs else a_min
         self.a_max = None if "a_max" in self.inputs else a_max
-        self.min_mask = self.max_mask = None
+        self.min_mask: np.ndarray | None = None
+        self.max_mask: np.ndarray | None = None
 
     def forward(self, x: np.ndarray, *bounds: np.ndarray) -> np.ndarray:
         given = dict(zip(self.inputs, bounds))

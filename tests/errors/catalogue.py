@@ -1086,7 +1086,7 @@ def function_complex_gradient(ctx: Context) -> None:
 
 @bad_input(GRAPHS, "backward() of a Value computed under no_grad()",
            "with ag.no_grad(): c = a * b\nc.backward()", RuntimeError,
-           r"this Value does not require grad \(it was computed under no_grad\(\)",
+           r"this Value does not require grad: it was computed under no_grad\(\)",
            r"Build it from Value inputs outside no_grad\(\)")
 def value_backward_under_no_grad(ctx: Context) -> None:
     a, b = Value(2.0), Value(-3.0)
