@@ -179,11 +179,15 @@ def int_overflow_error(data: Any, dtype: Any) -> OverflowError:
     digits = str(big)
     shown = digits if len(digits) <= 24 else \
         f"{digits[:12]}...{digits[-4:]} ({len(digits.lstrip('-'))} digits)"
-    limit = np.finfo(target).max if target.kind == "f" else np.iinfo(target).max \
-        if target.kind in "iu" else "its limit"
+    if target.kind in "fc":
+        largest = f" (largest about {np.finfo(target).max:.3g})"
+    elif target.kind in "iu":
+        largest = f" (largest about {np.iinfo(target).max:.3g})"
+    else:
+        largest = ""
     return OverflowError(
-        f"Tensor: the integer {shown} is too large for {target} (largest about {limit:.3g}); "
-        "scale it down before making a tensor of it (e.g. divide it by a power of ten with //)"
+        f"Tensor: the integer {shown} is too large for {target}{largest}; scale it down "
+        "before making a tensor of it (e.g. divide it by a power of ten with //)"
     )
 
 
@@ -244,7 +248,7 @@ class Tensor(Node):
                 array = np.asarray(data)
                 if array.dtype.kind in "biu":
                     array = array.astype(np.float64)
-            if array.dtype.kind == "O":
+            if array.dtype.kind == "O" and dtype is None:
                 # Python ints beyond int64 (2**70) make an object array: floats, as promised
                 array = numbers_as_floats(array)
         except ValueError as exc:  # ragged nested lists, or strings for a numeric dtype
@@ -256,9 +260,10 @@ class Tensor(Node):
             raise int_overflow_error(data, dtype) from None
         if array.dtype.kind not in "biufc":
             held = ""
-            if array.dtype.kind == "O":
-                odd = next((v for v in array.flat if not isinstance(v, numbers.Number)), None)
-                held = f" holding {type(odd).__name__} {odd!r:.40}"
+            odd = [v for v in array.flat if not isinstance(v, numbers.Number)][:1] \
+                if array.dtype.kind == "O" else []
+            if odd:
+                held = f" holding {type(odd[0]).__name__} {odd[0]!r:.40}"
             raise TypeError(
                 f"Tensor: data must be numeric, got an array of dtype {array.dtype}{held}; pass "
                 "numbers (a float, a nested list of numbers or a numeric ndarray)"

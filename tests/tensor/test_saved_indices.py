@@ -155,3 +155,41 @@ def test_basic_indices_are_not_copied():
     x = Tensor(X, requires_grad=True)
     for index in (1, slice(0, 2), (Ellipsis, None, 2), (0, slice(None, None, -1))):
         assert x[index]._op.index == index
+
+
+@pytest.mark.parametrize("loss", ["hinge", "bce", "mse"])
+@pytest.mark.parametrize("source", ["ndarray", "tensor"])
+def test_loss_targets_changed_after_forward(loss, source):
+    """Targets and labels are kept by the losses until backward: a caller refilling the same
+    array for the next batch must not change this batch's gradient (first or second order)."""
+    scores = np.array([0.5, 0.2, -0.3, 1.5])
+    first = np.array([1.0, -1.0, 1.0, -1.0]) if loss == "hinge" else np.array([1.0, 0.0, 1.0, 0.5])
+    ours = {"hinge": F.hinge_loss, "bce": F.binary_cross_entropy_with_logits,
+            "mse": F.mse_loss}[loss]
+    functional = torch.nn.functional
+    theirs = {
+        "hinge": lambda s, y: torch.clamp(1 - s * y, min=0).mean(),
+        "bce": functional.binary_cross_entropy_with_logits,
+        "mse": functional.mse_loss,
+    }[loss]
+    targets = first.copy()
+    given = Tensor(targets) if source == "tensor" else targets
+    x = Tensor(scores, requires_grad=True)
+    out = ours(x, given)
+    (given.data if source == "tensor" else given)[...] = -first if loss == "hinge" else 1 - first
+    if loss == "mse" and source == "tensor":
+        # mse_loss differentiates a Tensor target too (it is an input of the op), so a
+        # change to it is caught by the version check instead
+        with pytest.raises(RuntimeError, match="was changed in place"):
+            out.backward()
+        return
+    out.backward(create_graph=True)
+    xt = torch.tensor(scores, requires_grad=True)
+    (gt,) = torch.autograd.grad(theirs(xt, torch.tensor(first)), xt, create_graph=True)
+    np.testing.assert_allclose(x.grad.data, gt.detach().numpy(), rtol=1e-12, atol=1e-12)
+    if loss != "hinge":  # the hinge is piecewise linear: no second derivative to compare
+        g = x.grad
+        x.grad = None
+        g.sum().backward()
+        (ht,) = torch.autograd.grad(gt.sum(), xt)
+        np.testing.assert_allclose(x.grad, ht.numpy(), rtol=1e-12, atol=1e-12)
