@@ -221,9 +221,10 @@ class Module:
         unless the whole file loads.
         """
         where = os.fspath(path)
+        params = dict(self.named_parameters())  # (two parameters with one name raise here)
         try:
             with open_archive(path) as archive:
-                state, problems = self._read_state(archive)
+                state, problems = self._read_state(archive, params)
         except FileNotFoundError:
             raise FileNotFoundError(
                 f"load: there is no file {where!r}; check the path (save writes "
@@ -248,7 +249,8 @@ class Module:
             "files that need pickle are never loaded. Load a file written by module.save(path)"
         )
 
-    def _read_state(self, archive: Archive) -> tuple[dict[str, np.ndarray], list[str]]:
+    def _read_state(self, archive: Archive, params: dict[str, Parameter]
+                    ) -> tuple[dict[str, np.ndarray], list[str]]:
         """The arrays of an opened archive, and what keeps them from fitting this module.
 
         The names, shapes and dtypes are checked from the archive's directory and the arrays'
@@ -263,7 +265,6 @@ class Module:
         if version != FORMAT_VERSION:
             raise NotAModelFile(f"its format is {version!r}; this version reads "
                                 f"{FORMAT_VERSION!r}")
-        params = dict(self.named_parameters())
         keys = [name for name in archive.entries if name != FORMAT_KEY]
         headers = {name: archive.header(name) for name in params if name in archive.entries}
         for entry in headers.values():

@@ -118,7 +118,8 @@ def test_two_parameters_with_one_dotted_name_are_refused(tmp_path, holder):
     path = tmp_path / "m.npz"
     path.write_bytes(b"previous contents")
     for call in (model.named_parameters, model.parameters, model.state_dict,
-                 lambda: model.save(path), lambda: model.load_state_dict({})):
+                 lambda: model.save(path), lambda: model.load_state_dict({}),
+                 lambda: model.load(path)):
         with pytest.raises(ValueError, match=r"two different parameters are both named "
                                              r"'blocks\.[\w.]+'.*distinct names"):
             call()
