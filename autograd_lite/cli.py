@@ -19,6 +19,7 @@ import math
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -36,6 +37,15 @@ DEFAULTS = {
     "tensor": {"hidden": (16, 16), "epochs": 300, "lr": 0.03},
     "scalar": {"hidden": (8, 8), "epochs": 25, "lr": 0.1},
 }
+
+#: The largest demo each engine runs, checked before anything is computed. The tensor engine
+#: keeps (samples x width) activations and a 200 x 200 grid of predictions in memory (about
+#: 80 MB and 160 MB at the limits); the scalar engine makes one node per weight and point.
+LIMITS = {
+    "tensor": {"samples": 20_000, "width": 512},
+    "scalar": {"samples": 2_000, "width": 64},
+}
+MAX_LAYERS = 8
 
 
 # ---- argument types: a bad value is a usage error (exit code 2), never a traceback ---------
@@ -152,7 +162,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="output folder, created if missing (default: ./autograd_lite_demo)",
     )
     demo.add_argument("--no-progress", action="store_true", help="do not show a progress bar")
-    demo.set_defaults(run=run_demo)
+    demo.epilog = (
+        f"Limits: --samples at most {LIMITS['tensor']['samples']:,} (scalar engine "
+        f"{LIMITS['scalar']['samples']:,}), hidden widths at most {LIMITS['tensor']['width']:,} "
+        f"(scalar engine {LIMITS['scalar']['width']:,}), at most {MAX_LAYERS} hidden layers."
+    )
+    demo.set_defaults(run=run_demo, parser=demo)
     explore = commands.add_parser(
         "explore",
         help="write the backprop explorer page of a small example graph",
@@ -171,10 +186,43 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def demo_size_problem(args: argparse.Namespace) -> str:
+    """Why the requested demo is too large for its engine (empty when it fits)."""
+    limits = LIMITS[args.engine]
+    if args.samples > limits["samples"]:
+        return (f"argument --samples: at most {limits['samples']:,} points with the "
+                f"{args.engine} engine, got {args.samples:,}")
+    hidden: tuple[int, ...] = args.hidden
+    if hidden is None:
+        hidden = DEFAULTS[args.engine]["hidden"]  # type: ignore[assignment]
+    if len(hidden) > MAX_LAYERS:
+        return f"argument --hidden: at most {MAX_LAYERS} hidden layers, got {len(hidden)}"
+    if hidden and max(hidden) > limits["width"]:
+        return (f"argument --hidden: widths of at most {limits['width']:,} with the "
+                f"{args.engine} engine, got {max(hidden):,}")
+    return ""
+
+
+def unwritable_folder(out: Path) -> str:
+    """Why files cannot be written into `out` (created if missing), or empty when they can: a
+    file is created there and removed again, so the check is the real thing."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return ""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `autograd-lite`; returns the exit code (2 for a usage error)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command == "demo":
+        problem = demo_size_problem(args)
+        if problem:
+            args.parser.error(problem + " (see autograd-lite demo --help)")
     try:
         return args.run(args)
     except KeyboardInterrupt:
@@ -206,12 +254,11 @@ def run_demo(args: argparse.Namespace) -> int:
     lr = args.lr or defaults["lr"]
     samples = args.samples
     out: Path = args.out
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        print(f"autograd-lite demo: error: cannot create the output folder {out}: {exc}",
-              file=sys.stderr)
-        return 1
+    reason = unwritable_folder(out)  # before training, not after it
+    if reason:
+        print(f"autograd-lite demo: error: cannot write to the output folder {out} ({reason}); "
+              "choose another with --out DIR", file=sys.stderr)
+        return 2
 
     from . import datasets
 

@@ -79,7 +79,8 @@ def minimum(x: Any, y: Any) -> Tensor:
 
 
 def clip(x: Any, a_min: Any = None, a_max: Any = None) -> Tensor:
-    """Values limited to [a_min, a_max] (either may be None)."""
+    """Values limited to [a_min, a_max] (either may be None); Tensor bounds are differentiated
+    as PyTorch's `clamp` (see `Tensor.clip`)."""
     return as_tensor(x).clip(a_min, a_max)
 
 

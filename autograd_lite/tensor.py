@@ -7,6 +7,7 @@ inputs on the new tensor. `backward()` hands the graph to the shared engine.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -23,7 +24,7 @@ from .data_view import (
 )
 from .debug.anomaly import AnomalyMode, check_forward
 from .engine.backward import run_backward
-from .engine.errors import ShapeError
+from .engine.errors import ShapeError, complex_error, real_array
 from .engine.grad_mode import GRAD_MODE
 from .engine.node import History, Node, next_id
 from .engine.op import Op
@@ -68,6 +69,8 @@ _new = object.__new__
 NO_GRAD = (False, False)
 NEEDS_GRAD = ((NO_GRAD, (False, True)), ((True, False), (True, True)))
 ONE_NEEDS_GRAD = (True,)
+#: The usual dtype, tested first by identity (cheaper than reading `.kind`).
+F64 = np.dtype(np.float64)
 
 
 def new_tensor(data: np.ndarray, op: Op | None, parents: tuple[Tensor, ...]) -> Tensor:
@@ -107,6 +110,8 @@ def new_tensor(data: np.ndarray, op: Op | None, parents: tuple[Tensor, ...]) -> 
             recorded = True in needs
             versions = (0, *[p._version for p in parents]) if recorded and op.saved else None
         if recorded:
+            if data.dtype is not F64 and data.dtype.kind == "c":
+                raise complex_output_error(op, parents)
             op.needs_grad = needs
             op.versions = versions
             op.freed = False
@@ -118,6 +123,16 @@ def new_tensor(data: np.ndarray, op: Op | None, parents: tuple[Tensor, ...]) -> 
     out._op = None
     out.requires_grad = False
     return out
+
+
+def complex_output_error(op: Op, parents: tuple[Tensor, ...]) -> TypeError:
+    """The error for a recorded op whose output is complex (a complex operand met a tensor that
+    requires grad): its gradient would lose the imaginary part."""
+    kinds = ", ".join(str(p._data.dtype) for p in parents)
+    return complex_error(
+        f"{op.name}: the result is complex (inputs of dtype {kinds}) and an input requires "
+        "grad, so its gradient cannot be computed"
+    )
 
 
 def as_output_array(data: Any, op: Op | None) -> np.ndarray:
@@ -167,12 +182,50 @@ def as_tensor(value: Any, like: Tensor | None = None) -> Tensor:
     if isinstance(value, Tensor):
         return value
     if like is not None and isinstance(value, (int, float)) and like._data.dtype.kind == "f":
-        return constant(np.asarray(value, dtype=like._data.dtype))
+        try:
+            return constant(np.asarray(value, dtype=like._data.dtype))
+        except OverflowError:  # an int beyond float64
+            raise int_overflow_error(value, like._data.dtype) from None
     return Tensor(value)
+
+
+def numbers_as_floats(array: np.ndarray) -> np.ndarray:
+    """An object array of numbers as float64 (complex128 if one is complex); other object
+    arrays are returned as they are (the caller refuses them). Raises OverflowError for an
+    integer beyond float64."""
+    items = list(array.flat)
+    if not all(isinstance(v, numbers.Number) for v in items):
+        return array
+    if all(isinstance(v, numbers.Real) for v in items):
+        return array.astype(np.float64)
+    return array.astype(np.complex128)
+
+
+def int_overflow_error(data: Any, dtype: Any) -> OverflowError:
+    """The error for an integer too large for the tensor's dtype, naming the integer."""
+    target = np.dtype(np.float64 if dtype is None else dtype)
+    items = np.asarray(data, dtype=object).flat if not isinstance(data, int) else [data]
+    ints = [v for v in items if isinstance(v, int)]
+    big = max(ints, key=abs) if ints else data
+    digits = str(big)
+    shown = digits if len(digits) <= 24 else \
+        f"{digits[:12]}...{digits[-4:]} ({len(digits.lstrip('-'))} digits)"
+    if target.kind in "fc":
+        largest = f" (largest about {np.finfo(target).max:.3g})"
+    elif target.kind in "iu":
+        largest = f" (largest about {np.iinfo(target).max:.3g})"
+    else:
+        largest = ""
+    return OverflowError(
+        f"Tensor: the integer {shown} is too large for {target}{largest}; scale it down "
+        "before making a tensor of it (e.g. divide it by a power of ten with //)"
+    )
 
 
 def check_float(dtype: np.dtype, where: str) -> None:
     """Gradients exist only for floating-point data."""
+    if dtype.kind == "c":
+        raise complex_error(f"{where}: requires_grad=True on complex data ({dtype})")
     if dtype.kind != "f":
         raise TypeError(
             f"{where}: requires_grad=True needs a floating-point dtype, got {dtype}. "
@@ -248,15 +301,25 @@ class Tensor(Node):
                 array = np.asarray(data)
                 if array.dtype.kind in "biu":
                     array = array.astype(np.float64)
+            if array.dtype.kind == "O" and dtype is None:
+                # Python ints beyond int64 (2**70) make an object array: floats, as promised
+                array = numbers_as_floats(array)
         except ValueError as exc:  # ragged nested lists, or strings for a numeric dtype
             raise ValueError(
                 f"Tensor: data cannot be read as a numeric array ({exc}). Pass numbers in a "
                 "rectangular nesting: every row of a nested list the same length"
             ) from None
+        except OverflowError:  # an int beyond float64 (about 1.8e308), or beyond `dtype`
+            raise int_overflow_error(data, dtype) from None
         if array.dtype.kind not in "biufc":
+            held = ""
+            odd = [v for v in array.flat if not isinstance(v, numbers.Number)][:1] \
+                if array.dtype.kind == "O" else []
+            if odd:
+                held = f" holding {type(odd[0]).__name__} {odd[0]!r:.40}"
             raise TypeError(
-                f"Tensor: data must be numeric, got an array of dtype {array.dtype}; pass numbers "
-                "(a float, a nested list of numbers or a numeric ndarray)"
+                f"Tensor: data must be numeric, got an array of dtype {array.dtype}{held}; pass "
+                "numbers (a float, a nested list of numbers or a numeric ndarray)"
             )
         if requires_grad:
             check_float(array.dtype, "Tensor")
@@ -437,7 +500,12 @@ class Tensor(Node):
                 )
             seed: Any = np.ones(self._data.shape, dtype=self._data.dtype)  # ones_like is slower
         else:
-            seed = grad if isinstance(grad, Tensor) else np.asarray(grad, dtype=self.dtype)
+            if isinstance(grad, Tensor):
+                if grad._data.dtype.kind == "c":  # its imaginary part would be dropped
+                    raise complex_error(f"backward: grad is complex ({grad._data.dtype})")
+                seed = grad
+            else:
+                seed = real_array(grad, self.dtype, "backward: grad")
             if seed.shape != self.shape:
                 raise ShapeError(
                     f"backward: grad has shape {tuple(seed.shape)} but the output has shape "
@@ -586,8 +654,13 @@ class Tensor(Node):
         return apply_unary(Relu(), self)
 
     def clip(self, a_min: Any = None, a_max: Any = None) -> Tensor:
-        """Values limited to [a_min, a_max] (either may be None)."""
-        return apply_unary(Clip(a_min, a_max), self)
+        """Values limited to [a_min, a_max] (either may be None). A bound may be a number, an
+        array or a Tensor; a Tensor bound is differentiated as PyTorch's `clamp` (see `Clip`)."""
+        op = Clip(a_min, a_max)
+        if not op.inputs:
+            return apply_unary(op, self)
+        bounds = [bound for bound in (a_min, a_max) if isinstance(bound, Tensor)]
+        return apply_op(op, (self, *bounds))
 
     def maximum(self, other: Any) -> Tensor:
         """Elementwise maximum with `other` (ties share the gradient)."""

@@ -33,7 +33,7 @@ from typing import Any, Literal
 import numpy as np
 
 from .engine.backward import iterate_backward, run_hooks
-from .engine.errors import ShapeError
+from .engine.errors import ShapeError, real_array
 from .engine.node import Node
 from .forward_mode import forward_sweep
 from .pytree import LEAF, TreeDef, flatten_with_paths
@@ -517,7 +517,7 @@ def seed_leaves(who: str, what: str, value: Any, treedef: TreeDef, nodes: Sequen
             if leaf is None or isinstance(leaf, str):
                 raise TypeError(f"{who}: {what}{path} is {describe_value(leaf)}; pass an array "
                                 f"of the shape of {partner}{path}")
-            leaf = np.asarray(leaf, dtype=node.dtype)
+            leaf = real_array(leaf, node.dtype, f"{who}: {what}{path}")
         if tuple(leaf.shape) != node.shape:
             raise ShapeError(
                 f"{who}: {what}{path} has shape {tuple(leaf.shape)} but {partner}{path} has shape "

@@ -78,7 +78,10 @@ def as_value(other: Any) -> Value:
     if kind is float:
         return constant(other)
     if kind is int:
-        return constant(float(other))
+        try:
+            return constant(float(other))
+        except OverflowError:
+            raise int_too_large(other) from None
     if isinstance(other, Value):
         return other
     if isinstance(other, Node):
@@ -87,12 +90,25 @@ def as_value(other: Any) -> Value:
         if isinstance(other, (str, bytes)):  # float("2") would parse it: 1.0 * "2" is an error
             raise TypeError
         data = float(other)
+    except OverflowError:
+        raise int_too_large(other) from None
     except (TypeError, ValueError):
         raise TypeError(
             f"unsupported operand for a Value: {other!r}; a Value combines with Values and real "
             "numbers (int or float)"
         ) from None
     return constant(data)
+
+
+def int_too_large(number: Any) -> OverflowError:
+    """The error for an integer beyond what a float holds (about 1.8e308)."""
+    digits = str(number)
+    shown = digits if len(digits) <= 24 else \
+        f"{digits[:12]}...{digits[-4:]} ({len(digits.lstrip('-'))} digits)"
+    return OverflowError(
+        f"Value: the integer {shown} is too large for a float (largest about 1.8e+308); scale "
+        "it down first (e.g. divide it by a power of ten with //)"
+    )
 
 
 def binary(op: Op, x: Value, y: Value) -> Value:
@@ -122,6 +138,8 @@ class Value(Node):
             if isinstance(data, (str, bytes)):  # float("2.5") would parse it
                 raise TypeError
             self._data = float(data)
+        except OverflowError:
+            raise int_too_large(data) from None
         except (TypeError, ValueError):
             raise TypeError(f"Value: data must be a real number, got {data!r}") from None
         self.grad = 0.0
@@ -150,8 +168,15 @@ class Value(Node):
         """Add d(self)/d(node) into `.grad` of every node of the graph (self's grad gets 1.0).
 
         Running it again adds the same amounts again: leaves and intermediates alike are
-        counted once per call.
+        counted once per call. Raises `RuntimeError` for a Value that records no graph (made
+        under `no_grad()`), as `Tensor.backward` does.
         """
+        if not self.requires_grad:
+            raise RuntimeError(
+                "backward: this Value does not require grad: it was computed under no_grad(), "
+                "which records no graph, so there is nothing to differentiate. Build it from "
+                "Value inputs outside no_grad()."
+            )
         run_backward(self, 1.0)
 
     def __repr__(self) -> str:

@@ -132,8 +132,87 @@ def test_bad_option_in_a_subprocess_has_no_traceback(tmp_path):
 def test_unusable_output_folder_is_an_error_not_a_traceback(tmp_path, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("")
-    assert cli.main(["demo", "--epochs", "1", "--out", str(blocker / "sub")]) == 1
-    assert "cannot create the output folder" in capsys.readouterr().err
+    for out in (blocker / "sub", blocker):
+        assert cli.main(["demo", "--epochs", "1", "--out", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1, err  # one line
+        assert f"cannot write to the output folder {out} (" in err
+        assert "choose another with --out DIR" in err
+
+
+def test_an_unwritable_folder_is_refused_before_training(tmp_path, capsys, monkeypatch):
+    """The folder is probed by creating a file in it before the first epoch: training never
+    starts (root may write anywhere, so the refusal is simulated for the probe)."""
+    out = tmp_path / "read-only"
+    out.mkdir()
+    real = cli.tempfile.TemporaryFile
+
+    def refuse(*args, dir=None, **kwargs):
+        if dir is not None and Path(dir) == out:
+            raise PermissionError(13, "Permission denied")
+        return real(*args, dir=dir, **kwargs)
+
+    monkeypatch.setattr(cli.tempfile, "TemporaryFile", refuse)
+    monkeypatch.setattr(cli, "train_tensor", lambda *a, **k: pytest.fail("training started"))
+    assert cli.main(["demo", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err == (f"autograd-lite demo: error: cannot write to the output folder {out} "
+                   "(Permission denied); choose another with --out DIR\n")
+    assert list(out.iterdir()) == []
+
+
+def test_a_read_only_file_system_in_a_subprocess(tmp_path):
+    target = Path("/sys/autograd-lite-demo")
+    if not Path("/sys").is_dir() or not cli.unwritable_folder(Path("/sys")):
+        pytest.skip("no read-only /sys here")
+    proc = run("demo", "--out", str(target), cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and "training" not in proc.stderr
+    assert proc.stderr.count("\n") == 1
+    assert "cannot write to the output folder /sys/autograd-lite-demo" in proc.stderr
+    assert proc.stdout == ""
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--samples", str(10**9)], "argument --samples: at most 20,000 points with the tensor "
+                                "engine, got 1,000,000,000"),
+    (["--samples", "20001"], "at most 20,000 points"),
+    (["--engine", "scalar", "--samples", "2001"], "at most 2,000 points with the scalar engine"),
+    (["--hidden", f"16,{10**9}"], "argument --hidden: widths of at most 512 with the tensor "
+                                  "engine, got 1,000,000,000"),
+    (["--hidden", "513"], "widths of at most 512"),
+    (["--engine", "scalar", "--hidden", "65"], "widths of at most 64 with the scalar engine"),
+    (["--engine", "scalar", "--hidden", "4"], None),
+    (["--hidden", ",".join(["4"] * 9)], "at most 8 hidden layers, got 9"),
+])
+def test_absurd_sizes_are_refused_up_front_with_the_limit(args, message, capsys, monkeypatch,
+                                                           tmp_path):
+    monkeypatch.setattr(cli, "run_demo", lambda a: pytest.fail("the demo ran"))
+    if message is None:  # within the limits: the demo would run
+        with pytest.raises(pytest.fail.Exception, match="the demo ran"):
+            cli.main(["demo", *args, "--out", str(tmp_path)])
+        return
+    with pytest.raises(SystemExit) as info:
+        cli.main(["demo", *args, "--out", str(tmp_path)])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "usage: autograd-lite demo" in err and message in err and "see autograd-lite demo " \
+        "--help" in err
+
+
+def test_the_limits_are_in_the_help(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["demo", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "--samples at most 20,000 (scalar engine 2,000)" in out
+    assert "hidden widths at most 512 (scalar engine 64), at most 8 hidden layers" in out
+
+
+def test_an_absurd_size_in_a_subprocess_has_no_traceback(tmp_path):
+    proc = run("demo", "--samples", str(10**9), "--out", str(tmp_path), cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and "MemoryError" not in proc.stderr
+    assert "at most 20,000 points" in proc.stderr
 
 
 def test_without_tqdm_and_matplotlib_the_demo_says_how_and_still_trains(

@@ -19,7 +19,7 @@ import numpy as np
 # The engine module, not names from it: `engine.backward` imports the anomaly checks of this
 # package while it is itself being imported, so its names are looked up at call time.
 from ..engine import backward as engine
-from ..engine.errors import ShapeError
+from ..engine.errors import ShapeError, real_array
 
 #: Largest Jacobian `local_jacobian` builds (entries), and most vjp calls it makes (rows).
 MAX_JACOBIAN_ENTRIES = 1_000_000
@@ -301,7 +301,7 @@ def seed_gradient(root: Any, grad: Any) -> Any:
                 "grad= an array of that shape, or reduce the output first (e.g. .sum())"
             )
         return np.ones_like(data)
-    seed = np.asarray(getattr(grad, "_data", grad), dtype=data.dtype)
+    seed = real_array(getattr(grad, "_data", grad), data.dtype, "backward_steps: grad")
     if seed.shape != data.shape:
         raise ShapeError(
             f"backward_steps: grad has shape {seed.shape} but the root has shape {data.shape}"

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..debug.anomaly import AnomalyMode, check_backward
-from .errors import ShapeError
+from .errors import ShapeError, complex_error
 from .grad_mode import set_grad_enabled
 from .node import History, Node, stand_ins
 from .op import Op
@@ -97,11 +97,25 @@ def accumulate_grad(node: Node, grad: Any, owned: bool = False) -> None:
         if isinstance(grad, Node) or (owned and grad.dtype == node._data.dtype):
             node.grad = grad  # a graph node (create_graph), or an array nothing else holds
         else:
+            if grad.dtype.kind == "c":
+                raise complex_gradient_error(node, grad)
             node.grad = np.array(grad, dtype=node._data.dtype)
     elif isinstance(prev, np.ndarray) and not isinstance(grad, Node):
+        if grad.dtype.kind == "c":
+            raise complex_gradient_error(node, grad)
         node.grad = np.asarray(prev + grad, dtype=prev.dtype)
     else:
         node.grad = prev + grad
+
+
+def complex_gradient_error(node: Node, grad: Any) -> TypeError:
+    """The error for a complex gradient reaching a real node (from a custom op's vjp or a
+    hook): storing it would drop the imaginary part."""
+    name = f"'{node.label}'" if node.label else f"id {node.id}"
+    return complex_error(
+        f"backward: the gradient for node {name} is complex ({grad.dtype}), from a custom "
+        "Function's vjp or a hook, but the node is real"
+    )
 
 
 def sole_owner(grad: Any) -> bool:
@@ -148,6 +162,11 @@ def run_hooks(node: Node, grad: Any) -> Any:
     for hook in list(node._hooks):
         result = hook(grad)
         if result is not None:
+            if getattr(getattr(result, "dtype", None), "kind", "") == "c":
+                raise complex_error(
+                    f"hook {getattr(hook, '__name__', hook)!s} returned a complex gradient "
+                    f"({result.dtype})"
+                )
             if getattr(result, "shape", ()) != getattr(grad, "shape", ()):
                 raise ShapeError(
                     f"hook {getattr(hook, '__name__', hook)!s} returned a gradient of shape "

@@ -135,12 +135,15 @@ def _reduce(loss: Tensor, reduction: str) -> Tensor:
 
 
 def _float_array(x: Any, name: str, where: str) -> np.ndarray:
-    """Plain data as a float array (a Tensor's data is taken as a constant)."""
+    """Plain data as a float array of its own (a Tensor's data is taken as a constant).
+
+    Always a copy: the loss keeps it until backward, and a caller who refills their targets
+    array after the forward pass must not change the gradient.
+    """
     array = np.asarray(x.data if isinstance(x, Tensor) else x)
     if array.dtype.kind not in "biuf":
         raise TypeError(f"{where}: {name} must be numbers, got an array of dtype {array.dtype}")
-    if array.dtype.kind != "f":
-        array = array.astype(np.float64)
+    array = array.astype(np.float64 if array.dtype.kind != "f" else array.dtype)
     if not np.logical_and.reduce(np.isfinite(array), axis=None):  # the ufunc: .all() is slower
         raise ValueError(f"{where}: {name} must be finite numbers (found NaN or inf)")
     return array

@@ -25,15 +25,18 @@ import numpy as np
 
 from ..tensor import Tensor
 from ..value import Value
+from .checkpoint import (
+    FORMAT_KEY,
+    FORMAT_VERSION,
+    Archive,
+    NotAModelFile,
+    open_archive,
+    write_archive,
+)
 
 __all__ = ["Module"]
 
 Parameter = Tensor | Value
-
-# A key stored beside the parameters in a saved file, so that `load` can tell a saved model from
-# any other .npz file. It is not a valid parameter name (parameter names never start with "__").
-FORMAT_KEY = "__autograd_lite_format__"
-FORMAT_VERSION = "autograd_lite.nn.Module/1"
 
 
 def is_parameter(obj: object) -> bool:
@@ -85,10 +88,13 @@ class Module:
         """Every parameter with its dotted name (`layers.0.weight`), in a stable order.
 
         A parameter reachable twice (shared between two layers) is listed once, under the first
-        name found.
+        name found. Two different parameters whose paths give the same name (dict keys `1` and
+        `"1"`, or a key with a dot that repeats a nested path) raise `ValueError`: saving or
+        loading would lose one of them.
         """
         result: list[tuple[str, Parameter]] = []
         seen: set[int] = set()
+        names: set[str] = set()
         visited = {id(self)}  # a module reachable twice (or holding itself) is searched once
         # Depth first in attribute order, with an explicit stack of iterators (no recursion).
         stack = [(prefix, self._flat_members())]
@@ -102,6 +108,9 @@ class Module:
                         stack.append((full, item._flat_members()))
                         break
                 elif is_parameter(item) and id(item) not in seen:
+                    if full in names:
+                        raise name_collision_error(full)
+                    names.add(full)
                     seen.add(id(item))
                     result.append((full, item))
             else:
@@ -159,91 +168,113 @@ class Module:
                 f"got {type(state).__name__}"
             )
         params = dict(self.named_parameters())
-        problems: list[str] = []
-        missing = [k for k in params if k not in state]
-        unexpected = [k for k in state if k not in params]
-        if missing:
-            problems.append("missing keys: " + ", ".join(missing))
-        if unexpected:
-            problems.append("unexpected keys: " + ", ".join(map(str, unexpected)))
-        converted: dict[str, np.ndarray] = {}
-        for name, p in params.items():
-            if name not in state:
-                continue
-            current = _value_of(p)
-            try:
-                value = np.asarray(state[name])
-            except (TypeError, ValueError) as exc:  # e.g. a ragged list
-                problems.append(f"{name}: cannot be read as an array ({exc})")
-                continue
-            if value.dtype.kind not in "biuf":
-                problems.append(f"{name}: expected numbers, got an array of dtype {value.dtype}")
-            elif value.shape != current.shape:
-                problems.append(
-                    f"{name}: shape {value.shape} in the state dict, {current.shape} in the model"
-                )
-            else:
-                converted[name] = value.astype(current.dtype)
+        arrays: dict[Any, Any] = {}
+        unreadable: list[str] = []
+        for name in params:
+            if name in state:
+                try:
+                    arrays[name] = np.asarray(state[name])
+                except (TypeError, ValueError) as exc:  # e.g. a ragged list
+                    unreadable.append(f"{name}: cannot be read as an array ({exc})")
+        problems = mismatches(params, list(state), arrays, "state dict") + unreadable
         if problems:
-            raise ValueError(
-                f"load_state_dict: the state dict does not fit {type(self).__name__}:\n  "
-                + "\n  ".join(problems)
-                + "\nNo parameter was changed. Load a state dict saved from a model of the same "
-                "architecture (its keys and shapes are in model.state_dict())"
-            )
+            raise does_not_fit("load_state_dict: the state dict", self, problems, "a state dict")
+        # astype makes a new array: a graph recorded before the load keeps the values it was
+        # built with, and a later change to the caller's arrays does not reach the model.
+        converted = {name: value.astype(_value_of(params[name]).dtype)
+                     for name, value in arrays.items()}
         for name, value in converted.items():
             p = params[name]
             if isinstance(p, Tensor):
-                # A new array rather than a write into the old one: a graph recorded before the
-                # load keeps the values it was built with.
-                p.data = value.copy()
+                p.data = value
             else:
                 p.data = float(value)
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the parameters to `path` (exactly that name) as a NumPy `.npz` file.
 
-        The file holds plain arrays only, so loading it never runs pickle.
+        The file holds plain arrays only, so loading it never runs pickle. Every parameter is
+        stored under its dotted name, whatever the name (`numpy.load(path)` reads it back by
+        that name). The file is written beside `path` and then moved over it, so a save that
+        fails leaves an existing file exactly as it was.
         """
         arrays = self.state_dict()
+        for name in arrays:
+            if name == FORMAT_KEY or "\0" in name:
+                reason = ("is reserved for the file's format marker" if name == FORMAT_KEY
+                          else "contains a NUL character, which a zip archive cannot store")
+                raise ValueError(
+                    f"save: the parameter name {name!r} {reason}; rename the attribute or "
+                    "dict key that holds it"
+                )
         arrays[FORMAT_KEY] = np.array(FORMAT_VERSION)
-        with open(path, "wb") as f:
-            np.savez(f, **arrays)
+        write_archive(path, arrays)
 
     def load(self, path: str | os.PathLike[str]) -> Module:
         """Load parameters saved by `save` into this module (see `load_state_dict`); returns it.
 
-        Raises `ValueError` for a file that is not a model saved by autograd_lite (including
-        any file that would need pickle to read) and `FileNotFoundError` for a missing file.
+        The file's names, shapes and dtypes are checked from the archive's directory and the
+        arrays' headers before any array is read: a file that does not fit this module raises
+        `ValueError` listing every mismatch, without reading the arrays. Raises `ValueError`
+        for a file that is not a model saved by autograd_lite (including any file that would
+        need pickle to read) and `FileNotFoundError` for a missing file. Nothing is changed
+        unless the whole file loads.
         """
+        where = os.fspath(path)
+        params = dict(self.named_parameters())  # (two parameters with one name raise here)
         try:
-            loaded = np.load(path, allow_pickle=False)
-            if not hasattr(loaded, "files"):
-                reason = "it holds a single array, not an .npz archive"
-            else:
-                with loaded as npz:
-                    names = list(npz.files)
-                    reason = "" if FORMAT_KEY in names else "it has no autograd_lite format marker"
-                    if not reason and str(npz[FORMAT_KEY]) != FORMAT_VERSION:
-                        reason = (f"its format is {str(npz[FORMAT_KEY])!r}; this version reads "
-                                  f"{FORMAT_VERSION!r}")
-                    state = {name: npz[name] for name in names if name != FORMAT_KEY}
+            with open_archive(path) as archive:
+                state, problems = self._read_state(archive, params)
         except FileNotFoundError:
             raise FileNotFoundError(
-                f"load: there is no file {os.fspath(path)!r}; check the path (save writes "
+                f"load: there is no file {where!r}; check the path (save writes "
                 "exactly the name it is given, without adding .npz)"
             ) from None
+        except IsADirectoryError:
+            reason = "it is a folder"
+        except (PermissionError, MemoryError):
+            raise
         except Exception as exc:  # noqa: BLE001 - any way a damaged or foreign file fails to read
             # zipfile alone raises BadZipFile, EOFError, NotImplementedError (a damaged version or
-            # compression field), RuntimeError ("encrypted"), zlib.error; some have no message.
+            # compression field), RuntimeError ("encrypted"), zlib.error, OSError (a seek to a
+            # damaged offset); some have no message. NotAModelFile says what it found.
             reason = str(exc) or type(exc).__name__
-        if reason:
-            raise ValueError(
-                f"load: {os.fspath(path)!r} is not a model saved with Module.save ({reason}); "
-                "files that need pickle are never loaded. Load a file written by module.save(path)"
-            )
-        self.load_state_dict(state)
-        return self
+        else:
+            if problems:
+                raise does_not_fit(f"load: {where!r}", self, problems, "a file")
+            self.load_state_dict(state)
+            return self
+        raise ValueError(
+            f"load: {where!r} is not a model saved with Module.save ({reason}); "
+            "files that need pickle are never loaded. Load a file written by module.save(path)"
+        )
+
+    def _read_state(self, archive: Archive, params: dict[str, Parameter]
+                    ) -> tuple[dict[str, np.ndarray], list[str]]:
+        """The arrays of an opened archive, and what keeps them from fitting this module.
+
+        The names, shapes and dtypes are checked from the archive's directory and the arrays'
+        headers first; the arrays are read only when everything fits (else the dict is empty).
+        """
+        if FORMAT_KEY not in archive.entries:
+            raise NotAModelFile("it has no autograd_lite format marker")
+        marker = archive.header(FORMAT_KEY)
+        if marker.dtype.kind != "U" or marker.shape != () or marker.dtype.itemsize > 1024:
+            raise NotAModelFile("its format marker is not a short text")
+        version = str(archive.read(marker))
+        if version != FORMAT_VERSION:
+            raise NotAModelFile(f"its format is {version!r}; this version reads "
+                                f"{FORMAT_VERSION!r}")
+        keys = [name for name in archive.entries if name != FORMAT_KEY]
+        headers = {name: archive.header(name) for name in params if name in archive.entries}
+        for entry in headers.values():
+            if entry.dtype.hasobject:
+                raise NotAModelFile(f"{entry.name!r} is an array of Python objects, which "
+                                    "needs pickle")
+        problems = mismatches(params, keys, headers, "file")
+        if problems:
+            return {}, problems
+        return {name: archive.read(entry) for name, entry in headers.items()}, []
 
     # ---- display ---------------------------------------------------------------------------
 
@@ -282,6 +313,52 @@ def _walk(name: str, obj: Any) -> Iterator[tuple[str, Any]]:
             stack.extend(reversed([(f"{path}.{k}", x) for k, x in item.items()]))
         else:
             yield path, item
+
+
+def name_collision_error(name: str) -> ValueError:
+    """The error for two different parameters that would share the dotted name `name`."""
+    return ValueError(
+        f"named_parameters: two different parameters are both named {name!r} (for example "
+        "dict keys 1 and '1', or a key or attribute with a dot that repeats a nested path), so "
+        "state_dict, save and load would lose one of them. Give them distinct names (use "
+        "distinct string keys without dots)"
+    )
+
+
+def mismatches(params: Mapping[str, Parameter], keys: list[Any], found: Mapping[str, Any],
+               source: str) -> list[str]:
+    """What keeps `found` (name -> array, or anything with `.shape` and `.dtype`) with the
+    names `keys` from fitting `params`: missing and unexpected keys, wrong shapes, dtypes that
+    are not numbers (`source` names where the values come from). Empty when it fits."""
+    problems: list[str] = []
+    missing = [k for k in params if k not in keys]
+    unexpected = [k for k in keys if k not in params]
+    if missing:
+        problems.append("missing keys: " + ", ".join(missing))
+    if unexpected:
+        problems.append("unexpected keys: " + ", ".join(map(str, unexpected)))
+    for name, p in params.items():
+        if name not in found:
+            continue
+        value, current = found[name], _value_of(p)
+        if value.dtype.kind not in "biuf":
+            problems.append(f"{name}: expected numbers, got an array of dtype {value.dtype}")
+        elif tuple(value.shape) != current.shape:
+            problems.append(
+                f"{name}: shape {tuple(value.shape)} in the {source}, {current.shape} in the "
+                "model"
+            )
+    return problems
+
+
+def does_not_fit(what: str, module: Module, problems: list[str], source: str) -> ValueError:
+    """The error listing every way a state dict or a file does not fit `module`."""
+    listed = "\n  ".join(problems)
+    return ValueError(
+        f"{what} does not fit {type(module).__name__}:\n  {listed}\nNo parameter was "
+        f"changed. Load {source} saved from a model of the same architecture (its keys and "
+        "shapes are in model.state_dict())"
+    )
 
 
 def _value_of(p: Parameter) -> np.ndarray:

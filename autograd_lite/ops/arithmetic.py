@@ -13,7 +13,7 @@ import numpy as np
 
 from ..engine.errors import broadcast_error
 from ..engine.op import TensorOp, register
-from .generic import log, sum_terms
+from .generic import data_of, log, sum_terms
 
 
 def broadcast_failure(name: str, x: np.ndarray, y: np.ndarray, error: ValueError) -> ValueError:
@@ -143,19 +143,31 @@ class Div(TensorOp):
         )
 
 
+def has_zero(a: np.ndarray) -> bool:
+    """Whether some element of `a` is 0 (a 0-d exponent, the usual case, without a reduction)."""
+    if a.ndim == 0:
+        return not a
+    return not np.logical_and.reduce(a, axis=None)
+
+
 @register
 class Pow(TensorOp):
     """out = x ** y.   grad_x = grad_out * y * x ** (y - 1), grad_y = grad_out * out * log(x).
 
-    The gradient for `y` is computed only when `y` requires grad (log(x) is undefined for
-    x <= 0, where only a constant exponent makes sense).
+    At a zero base the formulas meet 0 * inf; PyTorch's values are used there: grad_x is 0
+    where x == 0 and y == 0 (x ** 0 is 1 everywhere), grad_y is 0 where x == 0 and y >= 0
+    (0 ** y is constant for y > 0). Both are written so that second derivatives stay finite
+    where PyTorch's are (the base or exponent is shifted to 1 at those points, never
+    multiplied by 0 after an inf). The gradient for `y` is computed only when `y` requires
+    grad (log(x) is undefined for x < 0, where only a constant exponent makes sense).
     """
 
     __slots__ = ("x", "y", "out")
     name = "pow"
     domain = ("positive", "real")
     saved = ("x", "y", "out")
-    rule = "d(x^y) = y x^(y-1) dx + x^y log(x) dy"
+    rule = ("d(x^y) = y x^(y-1) dx + x^y log(x) dy   (at x = 0: no dx term when y = 0, "
+            "no dy term when y >= 0)")
 
     def forward(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         self.x = x
@@ -163,16 +175,39 @@ class Pow(TensorOp):
         self.out = broadcasting(np.power, "pow", x, y)
         return self.out
 
+    def times_dx(self, scale: Any) -> Any:
+        """scale * d(x ** y)/dx = scale * y * x ** (y - 1), with 0 where x == y == 0."""
+        x, y = self.x, self.y
+        y_data = data_of(y)
+        if has_zero(y_data):
+            both_zero = (data_of(x) == 0) & (y_data == 0)
+            if both_zero.any():
+                # x ** 0 there instead of 0 ** -1 (inf, and 0 * inf is nan): y = 0 makes the
+                # slope 0, and the shifted power's own derivatives stay finite.
+                return scale * y * x ** (y - 1 + both_zero.astype(y_data.dtype))
+        return scale * y * x ** (y - 1)
+
+    def times_dy(self, scale: Any) -> Any:
+        """scale * d(x ** y)/dy = scale * out * log(x), with 0 where x == 0 and y >= 0."""
+        x, y = self.x, self.y
+        x_data = data_of(x)
+        if has_zero(x_data):
+            flat = (x_data == 0) & (data_of(y) >= 0)
+            if flat.any():
+                # log(1) = 0 there instead of out * log(0) = 0 * -inf (or 1 * -inf at y = 0).
+                return scale * self.out * log(x + flat.astype(x_data.dtype))
+        return scale * self.out * log(x)
+
     def vjp(self, grad_out: Any) -> tuple:
         needs_x, needs_y = self.needs_grad
-        grad_x = grad_out * self.y * self.x ** (self.y - 1) if needs_x else None
-        grad_y = grad_out * self.out * log(self.x) if needs_y else None
+        grad_x = self.times_dx(grad_out) if needs_x else None
+        grad_y = self.times_dy(grad_out) if needs_y else None
         return grad_x, grad_y
 
     def jvp(self, tangent_x: Any, tangent_y: Any) -> Any:
         return sum_terms(
-            None if tangent_x is None else tangent_x * self.y * self.x ** (self.y - 1),
-            None if tangent_y is None else tangent_y * self.out * log(self.x),
+            None if tangent_x is None else self.times_dx(tangent_x),
+            None if tangent_y is None else self.times_dy(tangent_y),
         )
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from ..engine.node import Node
 from ..engine.op import TensorOp, register
 from .arithmetic import broadcasting
 from .generic import cos, sin, sum_terms, zero_like
@@ -276,38 +277,87 @@ class Minimum(TensorOp):
 
 @register
 class Clip(TensorOp):
-    """out = min(max(x, a_min), a_max).   grad_x = grad_out where a_min <= x <= a_max, else 0."""
+    """out = min(max(x, a_min), a_max).   grad_x = grad_out where a_min <= x <= a_max, else 0.
 
-    __slots__ = ("a_min", "a_max", "mask")
+    A bound is a constant (a number or an array, or None for no bound) or a Tensor. Tensor
+    bounds are inputs of the op after `x` (in the order a_min, a_max) and are differentiated
+    as PyTorch's `clamp` does: grad_a_min = grad_out where x < a_min < a_max, grad_a_max =
+    grad_out where x > a_max or a_max < a_min (then a_max wins, as in `min(max(x, lo), hi)`).
+    Where a_min == a_max and x lies outside, no input gets a gradient (PyTorch's rule).
+    """
+
+    __slots__ = ("a_min", "a_max", "inputs", "mask", "min_mask", "max_mask")
     name = "clip"
     domain = "away_from_kinks"
-    saved = ("mask",)
+    saved = ("mask", "min_mask", "max_mask")
     smooth = False
-    rule = "d clip(x, lo, hi) = [lo <= x <= hi] dx"
+    rule = ("d clip(x, lo, hi) = [lo <= x <= hi] dx + [x < lo < hi] dlo "
+            "+ [x > hi or hi < lo] dhi")
 
     def __init__(self, a_min: Any, a_max: Any) -> None:
         if a_min is None and a_max is None:
             raise ValueError("clip: give a_min, a_max or both (both are None)")
-        self.a_min = a_min
-        self.a_max = a_max
+        #: which bounds are Tensors, fed to `forward` after x (their values come from there)
+        self.inputs = tuple(name for name, bound in (("a_min", a_min), ("a_max", a_max))
+                            if isinstance(bound, Node))
+        self.a_min = None if "a_min" in self.inputs else a_min
+        self.a_max = None if "a_max" in self.inputs else a_max
+        self.min_mask: np.ndarray | None = None
+        self.max_mask: np.ndarray | None = None
 
-    def forward(self, x: np.ndarray) -> np.ndarray:
-        inside = np.ones(x.shape, dtype=bool)
-        if self.a_min is not None:
-            inside &= x >= self.a_min
-        if self.a_max is not None:
-            inside &= x <= self.a_max
-        self.mask = inside.astype(x.dtype)
-        return np.clip(x, self.a_min, self.a_max).astype(x.dtype, copy=False)
+    def forward(self, x: np.ndarray, *bounds: np.ndarray) -> np.ndarray:
+        given = dict(zip(self.inputs, bounds))
+        lo = given.get("a_min", self.a_min)
+        hi = given.get("a_max", self.a_max)
+        if not self.inputs:  # constant bounds: the output has x's shape and dtype
+            inside = np.ones(x.shape, dtype=bool)
+            if lo is not None:
+                inside &= x >= lo
+            if hi is not None:
+                inside &= x <= hi
+            self.mask = inside.astype(x.dtype)
+            return np.clip(x, lo, hi).astype(x.dtype, copy=False)
+        try:
+            out = np.clip(x, lo, hi)
+        except ValueError:
+            from ..engine.errors import broadcast_error
+
+            shapes = [np.shape(a) for a in (x, lo, hi) if a is not None and np.ndim(a)]
+            raise broadcast_error("clip", *shapes) from None
+        dtype = out.dtype
+        inside = np.ones(out.shape, dtype=bool)
+        if lo is not None:
+            inside &= x >= lo
+        if hi is not None:
+            inside &= x <= hi
+        self.mask = inside.astype(dtype)
+        if "a_min" in self.inputs:
+            below = x < lo if hi is None else (x < lo) & (lo < hi)
+            self.min_mask = np.broadcast_to(below, out.shape).astype(dtype)
+        if "a_max" in self.inputs:
+            above = x > hi if lo is None else (x > hi) | (hi < lo)
+            self.max_mask = np.broadcast_to(above, out.shape).astype(dtype)
+        return out
 
     def vjp(self, grad_out: Any) -> tuple:
-        return (grad_out * self.mask,)
+        grads = [grad_out * self.mask]
+        if "a_min" in self.inputs:
+            grads.append(grad_out * self.min_mask)
+        if "a_max" in self.inputs:
+            grads.append(grad_out * self.max_mask)
+        return tuple(grads)
 
-    def jvp(self, tangent_x: Any) -> Any:
-        return tangent_x * self.mask
+    def jvp(self, tangent_x: Any, *tangent_bounds: Any) -> Any:
+        masks = [self.mask] + [self.min_mask if name == "a_min" else self.max_mask
+                               for name in self.inputs]
+        terms = [None if t is None else t * m
+                 for t, m in zip((tangent_x, *tangent_bounds), masks)]
+        return sum_terms(*terms)
 
     def describe(self) -> str:
-        return f"[{self.a_min}, {self.a_max}]"
+        lo = "tensor" if "a_min" in self.inputs else self.a_min
+        hi = "tensor" if "a_max" in self.inputs else self.a_max
+        return f"[{lo}, {hi}]"
 
 
 @register

@@ -15,6 +15,12 @@ import numpy as np
 from ..engine.node import Node
 
 
+def data_of(a: Any) -> Any:
+    """The array (or float) inside a graph node, or `a` itself: what a rule tests values on
+    (a mask, a sign) whether it was handed arrays or, under `create_graph`, nodes."""
+    return a._data if isinstance(a, Node) else a
+
+
 def exp(a: Any) -> Any:
     """e ** a, elementwise."""
     return a.exp() if isinstance(a, Node) else np.exp(a)

@@ -21,6 +21,7 @@ import numpy as np
 from ..engine.errors import ShapeError
 from ..engine.node import Node
 from ..engine.op import TensorOp, register
+from .reductions import wide_sum
 
 #: `np.arange(n)` by n: the row index of every sample, for picking each sample's label.
 ROWS: dict[int, np.ndarray] = {}
@@ -41,7 +42,7 @@ def reduce_losses(losses: np.ndarray, reduction: str) -> np.ndarray:
     """The per-element losses summed, averaged or kept, as an array of the losses' dtype."""
     if reduction == "none":
         return losses
-    total = np.add.reduce(losses, axis=None)
+    total = wide_sum(losses, None, False)  # float16 losses are added in float32
     if reduction == "mean":
         total = total / losses.size if losses.size else total * np.nan
     return np.asarray(total, dtype=losses.dtype)
@@ -132,8 +133,8 @@ class CrossEntropy(TensorOp):
         picked = rows(x.shape[0]), self.labels
         shifted = x - np.maximum.reduce(x, axis=1, keepdims=True)  # largest exponent 0
         exp = np.exp(shifted)
-        total = np.add.reduce(exp, axis=1, keepdims=True)
-        losses = np.log(total[:, 0]) - shifted[picked]
+        total = wide_sum(exp, 1, True)  # float32 for float16 logits: no overflow past 65,504
+        losses = (np.log(total[:, 0]) - shifted[picked]).astype(x.dtype, copy=False)
         self.probs = np.divide(exp, total, out=exp)  # the softmax, kept for backward
         return reduce_losses(losses, self.reduction)
 

@@ -17,6 +17,21 @@ from ..engine.node import Node
 from ..engine.op import TensorOp, register
 from .generic import broadcast_to, exp
 
+#: float16, whose sums are accumulated in float32 (see `wide_sum`).
+F16 = np.dtype(np.float16)
+
+
+def wide_sum(x: np.ndarray, axis: Any, keepdims: bool) -> np.ndarray:
+    """`np.add.reduce(x, axis)`, accumulated and returned in float32 when `x` is float16.
+
+    float16 holds numbers up to 65,504: the sum of 70,000 ones is inf even when the mean, a
+    softmax's normaliser or a loss's average is a small number. NumPy's own `mean` widens the
+    same way; callers cast their result back to float16.
+    """
+    if x.dtype is F16:
+        return np.add.reduce(x, axis=axis, keepdims=keepdims, dtype=np.float32)
+    return np.add.reduce(x, axis=axis, keepdims=keepdims)
+
 
 def normalize_axes(op: str, axis: Any, ndim: int) -> tuple[int, ...]:
     """`axis` (None, int or tuple) as a sorted tuple of non-negative axes; checks the range."""
@@ -101,11 +116,25 @@ class Sum(Reduction):
         return tangent_x.sum(axis=self.axes, keepdims=self.keepdims)
 
 
+def mean_of(x: np.ndarray, axes: tuple[int, ...], keepdims: bool, count: int) -> np.ndarray:
+    """x averaged over `axes` (`count` elements each), in x's dtype (float64 for integers and
+    booleans); float16 is summed in float32 so that more than 65,504 elements do not overflow."""
+    total = wide_sum(x, axes, keepdims)
+    if x.dtype.kind in "biu":  # (a complex mean stays complex: casting would drop .imag)
+        total = total.astype(np.float64)
+    mean = total / total.dtype.type(count)
+    return mean.astype(x.dtype, copy=False) if x.dtype is F16 else mean
+
+
 @register
 class Mean(Reduction):
-    """out = x.mean(axis).   grad_x = grad_out / n broadcast back (n = elements averaged)."""
+    """out = x.mean(axis).   grad_x = grad_out / n broadcast back (n = elements averaged).
 
-    __slots__ = ("count",)
+    float16 is averaged in float32 and its gradient is grad_out * (1 / n): n itself may be
+    larger than float16's largest number (65,504), 1 / n is not.
+    """
+
+    __slots__ = ("count", "half")
     name = "mean"
     domain = "real"
     rule = "d mean(x) = mean(dx);  grad_x = grad_out / n over the averaged axes"
@@ -113,16 +142,18 @@ class Mean(Reduction):
     def forward(self, x: np.ndarray) -> np.ndarray:
         self.prepare(x)
         self.count = math.prod([x.shape[a] for a in self.axes])
-        total = np.add.reduce(x, axis=self.axes, keepdims=self.keepdims)
-        if x.dtype.kind != "f":
-            total = total.astype(np.float64)
-        return total / total.dtype.type(self.count)
+        self.half = x.dtype is F16
+        return mean_of(x, self.axes, self.keepdims, self.count)
 
     def vjp(self, grad_out: Any) -> tuple:
-        return (broadcast_to(self.grad_kept(grad_out) / self.count, self.shape),)
+        grad = self.grad_kept(grad_out)
+        grad = grad * (1.0 / self.count) if self.half else grad / self.count
+        return (broadcast_to(grad, self.shape),)
 
     def jvp(self, tangent_x: Any) -> Any:
-        return tangent_x.sum(axis=self.axes, keepdims=self.keepdims) / self.count
+        if isinstance(tangent_x, np.ndarray):
+            return mean_of(tangent_x, self.axes, self.keepdims, self.count)
+        return tangent_x.mean(axis=self.axes, keepdims=self.keepdims)
 
 
 class Extreme(Reduction):
@@ -188,7 +219,7 @@ def stable_logsumexp(x: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
     shift = np.maximum.reduce(x, axis=axes, keepdims=True)
     if not np.isfinite(shift).all():  # rows of -inf (or inf, nan) are shifted by 0
         shift = np.where(np.isfinite(shift), shift, 0)
-    return shift + np.log(np.add.reduce(np.exp(x - shift), axis=axes, keepdims=True))
+    return shift + np.log(wide_sum(np.exp(x - shift), axes, True))
 
 
 @register
@@ -234,7 +265,7 @@ class Softmax(TensorOp):
         axis = normalize_axis("softmax", self.axis, x.ndim)
         self.axis = axis
         shifted = np.exp(x - np.max(x, axis=axis, keepdims=True))
-        self.out = shifted / np.sum(shifted, axis=axis, keepdims=True)
+        self.out = (shifted / wide_sum(shifted, axis, True)).astype(x.dtype, copy=False)
         return self.out
 
     def vjp(self, grad_out: Any) -> tuple:

@@ -16,13 +16,17 @@ from .generic import sum_terms
 
 def safe_pow(x: float, y: float) -> float:
     """x ** y as a real number, with NumPy's answers where `math.pow` would raise:
-    nan for a negative base with a fractional exponent, inf for overflow and for 0 ** -y."""
+    nan for a negative base with a fractional exponent, +-inf for overflow and for 0 ** -y
+    (-inf for -0.0 ** an odd negative integer)."""
     try:
         return math.pow(x, y)
     except OverflowError:
-        return math.inf
+        return -math.inf if x < 0.0 and y.is_integer() and y % 2 == 1 else math.inf
     except ValueError:
-        return math.inf if x == 0.0 else math.nan
+        if x != 0.0:
+            return math.nan
+        odd = y.is_integer() and y % 2 == 1
+        return -math.inf if odd and math.copysign(1.0, x) < 0.0 else math.inf
 
 
 def safe_exp(x: float) -> float:
@@ -137,14 +141,17 @@ class ScalarDiv(ScalarOp):
 class ScalarPow(ScalarOp):
     """out = x ** y.   grad_x = grad_out * y * x ** (y - 1), grad_y = grad_out * out * log(x).
 
-    grad_y is computed only when the exponent is a Value that needs it (not a plain number).
+    As for Tensors (and PyTorch): grad_x is 0 where y == 0 and grad_y is 0 where x == 0 and
+    y >= 0. grad_y is computed only when the exponent is a Value that needs it (not a plain
+    number).
     """
 
     __slots__ = ("x", "y", "out", "exponent_needs_grad")
     name = "pow"
     domain = ("positive", "real")
     saved = ("x", "y", "out")
-    rule = "d(x^y) = y x^(y-1) dx + x^y log(x) dy"
+    rule = ("d(x^y) = y x^(y-1) dx + x^y log(x) dy   (at x = 0: no dx term when y = 0, "
+            "no dy term when y >= 0)")
 
     def __init__(self, exponent_needs_grad: bool) -> None:
         self.exponent_needs_grad = exponent_needs_grad
@@ -155,9 +162,16 @@ class ScalarPow(ScalarOp):
         self.out = safe_pow(x, y)
         return self.out
 
+    def slope_y(self) -> float:
+        """d(x ** y)/dy = out * log(x), and 0 where x == 0 and y >= 0 (PyTorch's value: 0 ** y
+        is constant for y > 0), not 0 * -inf."""
+        if self.x == 0.0 and self.y >= 0.0:
+            return 0.0
+        return self.out * safe_log(self.x)
+
     def vjp(self, grad_out: float) -> tuple:
         grad_x = grad_out * self.y * safe_pow(self.x, self.y - 1.0) if self.y else 0.0
-        grad_y = grad_out * self.out * safe_log(self.x) if self.exponent_needs_grad else None
+        grad_y = grad_out * self.slope_y() if self.exponent_needs_grad else None
         return grad_x, grad_y
 
     def jvp(self, tangent_x: Any, tangent_y: Any) -> Any:
@@ -166,7 +180,7 @@ class ScalarPow(ScalarOp):
             term_x = tangent_x * self.y * safe_pow(self.x, self.y - 1.0) if self.y else 0.0
         term_y = None
         if tangent_y is not None and self.exponent_needs_grad:
-            term_y = tangent_y * self.out * safe_log(self.x)
+            term_y = tangent_y * self.slope_y()
         return sum_terms(term_x, term_y)
 
 

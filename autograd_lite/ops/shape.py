@@ -135,6 +135,17 @@ def describe_index(index: Any) -> str:
     return "[" + ", ".join(parts) + "]"
 
 
+def private_index(index: Any) -> Any:
+    """`index` with every array in it copied, for an op that keeps it until backward: the
+    caller may change its own index or mask array after the forward pass, which must not move
+    the gradient. Ints, slices, None and Ellipsis are immutable and kept as they are."""
+    if isinstance(index, np.ndarray):
+        return index.copy()
+    if isinstance(index, tuple):
+        return tuple([item.copy() if isinstance(item, np.ndarray) else item for item in index])
+    return index
+
+
 @register
 class GetItem(TensorOp):
     """out = x[index] (basic or advanced).   grad_x = zeros like x with grad_out added at index.
@@ -148,7 +159,7 @@ class GetItem(TensorOp):
     rule = "grad_x = scatter_add(grad_out, index) into zeros of x.shape"
 
     def __init__(self, index: Any) -> None:
-        self.index = index
+        self.index = private_index(index)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         self.in_shape = x.shape
@@ -185,7 +196,7 @@ class ScatterAdd(TensorOp):
     rule = "grad_x = grad_out[index]"
 
     def __init__(self, index: Any, shape: tuple[int, ...]) -> None:
-        self.index = index
+        self.index = private_index(index)
         self.shape = tuple(shape)
 
     def forward(self, x: np.ndarray) -> np.ndarray:

@@ -326,8 +326,9 @@ def requires_grad_on_ints(ctx: Context) -> None:
 
 
 @bad_input("dtypes and data", "requires_grad on complex data",
-           "Tensor(np.ones(2, complex), requires_grad=True)", TypeError, r"got complex128",
-           r"Pass float data")
+           "Tensor(np.ones(2, complex), requires_grad=True)", TypeError,
+           r"requires_grad=True on complex data \(complex128\)",
+           r"Split the computation into real and imaginary parts")
 def requires_grad_on_complex(ctx: Context) -> None:
     Tensor(np.ones(2, complex), requires_grad=True)
 
@@ -919,7 +920,7 @@ def load_a_pickle(ctx: Context) -> None:
 @bad_input("files", "Loading a model saved from another architecture",
            'nn.MLP(2, [4, 4, 1]).load("mlp.npz")  # saved from nn.MLP(2, [4, 1])', ValueError,
            r"missing keys: layers\.2\.weight, layers\.2\.bias",
-           r"No parameter was changed\. Load a state dict saved from a model of the same")
+           r"No parameter was changed\. Load a file saved from a model of the same")
 def load_other_architecture(ctx: Context) -> None:
     path = ctx.tmp / "mlp.npz"
     nn.MLP(2, [4, 1]).save(path)
@@ -1127,3 +1128,207 @@ def cli_without_a_command(ctx: Context) -> None:
     from autograd_lite import cli
 
     cli.main([])
+
+
+# ----- numbers that cannot be represented, complex numbers, graphs without gradients ---------
+@bad_input("dtypes and data", "An integer beyond float64", "Tensor(2**1024)", OverflowError,
+           r"the integer 179769313486\.\.\.7216 \(309 digits\) is too large for float64",
+           r"scale it down")
+def int_beyond_float64(ctx: Context) -> None:
+    Tensor(2**1024)
+
+
+@bad_input("dtypes and data", "An integer beyond a requested dtype",
+           "Tensor(2**70, dtype=np.int64)", OverflowError,
+           r"the integer 1180591620717411303424 is too large for int64", r"scale it down")
+def int_beyond_int64(ctx: Context) -> None:
+    Tensor(2**70, dtype=np.int64)
+
+
+@bad_input("dtypes and data", "A Value of an integer beyond a float", "Value(1.0) * 2**1024",
+           OverflowError, r"the integer 179769313486\.\.\.7216 \(309 digits\) is too large",
+           r"scale it down")
+def value_int_beyond_float(ctx: Context) -> None:
+    Value(1.0) * 2**1024
+
+
+@bad_input("dtypes and data", "None among the numbers", "Tensor([1.0, None])", TypeError,
+           r"got an array of dtype object holding NoneType None", r"pass numbers")
+def none_among_numbers(ctx: Context) -> None:
+    Tensor([1.0, None])
+
+
+@bad_input("dtypes and data", "A complex operand meeting a tensor that requires grad",
+           "x * np.full((2, 3), 1j)", TypeError,
+           r"mul: the result is complex \(inputs of dtype float64, complex128\)",
+           r"Split the computation into real and imaginary parts")
+def complex_operand(ctx: Context) -> None:
+    x = param()
+    ctx.watch(x)
+    x * np.full((2, 3), 1j)
+
+
+@bad_input("dtypes and data", "A complex gradient to start backward from",
+           "(x * 2).backward(np.full((2, 3), 1 + 1j))", TypeError,
+           r"backward: grad is complex \(complex128\)",
+           r"Split the computation into real and imaginary parts")
+def complex_seed(ctx: Context) -> None:
+    x = param()
+    y = x * 2
+    ctx.watch(x)
+    y.backward(np.full((2, 3), 1 + 1j))
+
+
+@bad_input("function transforms", "A complex tangent",
+           "ag.jvp(f, (np.ones(3),), (np.ones(3) * 1j,))", TypeError,
+           r"jvp: tangent 0 is complex \(complex128\)",
+           r"Split the computation into real and imaginary parts")
+def complex_tangent(ctx: Context) -> None:
+    ag.jvp(lambda x: x * 2, (np.ones(3),), (np.ones(3) * 1j,))
+
+
+@bad_input("function transforms", "A complex cotangent", "vjp_fn(np.full(3, 1j))", TypeError,
+           r"vjp: the cotangent is complex \(complex128\)",
+           r"Split the computation into real and imaginary parts")
+def complex_cotangent(ctx: Context) -> None:
+    _, vjp_fn = ag.vjp(lambda x: x * 2, np.ones(3))
+    vjp_fn(np.full(3, 1j))
+
+
+@bad_input(GRAPHS, "A hook that returns a complex gradient",
+           "y.register_hook(lambda g: g * 1j)", TypeError,
+           r"hook <lambda> returned a complex gradient \(complex128\)",
+           r"Split the computation into real and imaginary parts")
+def hook_returns_complex(ctx: Context) -> None:
+    x = param()
+    y = x * 2
+    y.register_hook(lambda g: g * 1j)
+    ctx.watch(x)
+    y.sum().backward()
+
+
+@bad_input("custom ops", "A Function whose vjp returns a complex gradient",
+           "class Rotate(ag.Function): vjp returns grad_out * 1j", TypeError,
+           r"the gradient for node id N is complex \(complex128\), from a custom Function's vjp",
+           r"Split the computation into real and imaginary parts")
+def function_complex_gradient(ctx: Context) -> None:
+    class Rotate(ag.Function):
+        def forward(self, x):
+            return x
+
+        def vjp(self, grad_out):
+            return grad_out * 1j
+
+    x = param()
+    ctx.watch(x)
+    Rotate.apply(x).sum().backward()
+
+
+@bad_input(GRAPHS, "backward() of a Value computed under no_grad()",
+           "with ag.no_grad(): c = a * b\nc.backward()", RuntimeError,
+           r"this Value does not require grad: it was computed under no_grad\(\)",
+           r"Build it from Value inputs outside no_grad\(\)")
+def value_backward_under_no_grad(ctx: Context) -> None:
+    a, b = Value(2.0), Value(-3.0)
+    with ag.no_grad():
+        c = a * b
+    ctx.watch(a, b)
+    c.backward()
+
+
+@bad_input("shapes", "clip with Tensor bounds that do not broadcast",
+           "x.clip(Tensor(np.zeros(4)), 1.0)  # x: (2, 3)", ShapeError,
+           r"clip: shapes \(2, 3\) and \(4,\) cannot be broadcast", r"Reshape one operand")
+def clip_bounds_do_not_broadcast(ctx: Context) -> None:
+    param().clip(Tensor(np.zeros(4)), 1.0)
+
+
+# ----- parameter names, saving and loading ----------------------------------------------------
+@bad_input("modules and state dicts", "Two parameters with one dotted name",
+           "self.blocks = {1: w, '1': v}; model.state_dict()", ValueError,
+           r"two different parameters are both named 'blocks\.1'",
+           r"Give them distinct names \(use distinct string keys without dots\)")
+def colliding_parameter_names(ctx: Context) -> None:
+    class Clash(nn.Module):
+        def __init__(self) -> None:
+            self.blocks = {1: param(), "1": param((3,))}
+
+    Clash().state_dict()
+
+
+@bad_input("files", "Saving a parameter whose name a zip archive cannot hold",
+           "setattr(model, 'a\\0b', w); model.save('m.npz')", ValueError,
+           r"the parameter name 'a\\x00b' contains a NUL character",
+           r"rename the attribute or dict key that holds it")
+def save_unstorable_name(ctx: Context) -> None:
+    path = ctx.tmp / "m.npz"
+    nn.Linear(2, 1).save(path)
+    model = nn.Linear(2, 1)
+    setattr(model, "a\0b", param())
+    ctx.watch(path)
+    model.save(path)
+
+
+@bad_input("files", "Saving onto a folder", 'model.save("checkpoints")', IsADirectoryError,
+           r"'.*checkpoints' is a folder", r"give a file name")
+def save_onto_a_folder(ctx: Context) -> None:
+    folder = ctx.tmp / "checkpoints"
+    folder.mkdir()
+    nn.Linear(2, 1).save(folder)
+
+
+@bad_input("files", "Loading a single .npy array", 'model.load("weights.npy")', ValueError,
+           r"it holds a single \.npy array, not an \.npz archive",
+           r"Load a file written by module\.save\(path\)")
+def load_single_array(ctx: Context) -> None:
+    path = ctx.tmp / "weights.npy"
+    np.save(path, np.zeros((1, 2)))
+    model = nn.Linear(2, 1)
+    ctx.watch(model)
+    model.load(path)
+
+
+@bad_input("files", "Loading a file with an unexpected array (refused before reading it)",
+           'model.load("big.npz")  # holds an extra 80 MB array', ValueError,
+           r"does not fit Linear:\n  unexpected keys: extra",
+           r"No parameter was changed\. Load a file saved from a model of the same")
+def load_unexpected_array(ctx: Context) -> None:
+    path = ctx.tmp / "big.npz"
+    model = nn.Linear(2, 1)
+    from autograd_lite.nn.checkpoint import FORMAT_KEY, FORMAT_VERSION
+
+    np.savez_compressed(path, extra=np.zeros(10_000_000), **model.state_dict(),
+                        **{FORMAT_KEY: np.array(FORMAT_VERSION)})
+    ctx.watch(model)
+    model.load(path)
+
+
+# ----- command line: sizes and the output folder ----------------------------------------------
+@bad_input("command line", "An absurd number of samples", "autograd-lite demo --samples 1000000000",
+           SystemExit, r"argument --samples: at most 20,000 points with the tensor engine, "
+           r"got 1,000,000,000", r"see autograd-lite demo --help")
+def cli_absurd_samples(ctx: Context) -> None:
+    from autograd_lite import cli
+
+    cli.main(["demo", "--samples", str(10**9), "--out", str(ctx.tmp)])
+
+
+@bad_input("command line", "An absurd hidden width", "autograd-lite demo --hidden 16,1000000000",
+           SystemExit, r"argument --hidden: widths of at most 512 with the tensor engine",
+           r"see autograd-lite demo --help")
+def cli_absurd_width(ctx: Context) -> None:
+    from autograd_lite import cli
+
+    cli.main(["demo", "--hidden", f"16,{10**9}", "--out", str(ctx.tmp)])
+
+
+@bad_input("command line", "An output folder that cannot be written (checked before training)",
+           "autograd-lite demo --out notes.txt/demo  # notes.txt is a file", SystemExit,
+           r"cannot write to the output folder .*notes\.txt/demo \(Not a directory\)",
+           r"choose another with --out DIR")
+def cli_unwritable_folder(ctx: Context) -> None:
+    from autograd_lite import cli
+
+    blocker = ctx.tmp / "notes.txt"
+    blocker.write_text("")
+    raise SystemExit(cli.main(["demo", "--epochs", "1", "--out", str(blocker / "demo")]))

@@ -257,9 +257,36 @@ def clip_call(draw: Any) -> OpCall:
         lo, hi = hi, lo
     forms = [(f"x.clip({lo}, {hi})", lambda x: x.clip(lo, hi)),
              (f"ag.clip(x, {lo}, {hi})", lambda x: ag.clip(x, lo, hi))]
+    if draw(st.booleans()):
+        return tensor_bounds_clip_call(draw, shape, lo, hi)
     text, fn = draw(st.sampled_from(forms))
     return OpCall("clip", text, (shape,), fn, lambda x: np.clip(x, lo, hi),
                   lambda t, x: t.clamp(x, lo, hi))
+
+
+def tensor_bounds_clip_call(draw: Any, shape: tuple[int, ...], lo: Any, hi: Any) -> OpCall:
+    """clip with Tensor bounds (inputs of the op, differentiated as torch.clamp), each of a
+    shape that broadcasts to x's (torch.clamp keeps x's shape; NumPy's clip, and ours, would
+    also broadcast x up); a bound that stays a number is a constant."""
+    def bound_shape() -> tuple[int, ...]:
+        return draw(hnp.broadcastable_shapes(shape, min_dims=0, max_dims=len(shape)).filter(
+            lambda s: np.broadcast_shapes(shape, s) == shape))
+
+    which = draw(st.sampled_from(["both", "lower", "upper"]))
+    if which == "both":
+        shapes = (shape, bound_shape(), bound_shape())
+        return OpCall("clip", "x.clip(lo, hi)", shapes, lambda x, a, b: x.clip(a, b),
+                      lambda x, a, b: np.minimum(np.maximum(x, a), b),
+                      lambda t, x, a, b: t.clamp(x, a, b))
+    if which == "lower":
+        shapes = (shape, bound_shape())
+        return OpCall("clip", f"ag.clip(x, lo, {hi})", shapes, lambda x, a: ag.clip(x, a, hi),
+                      lambda x, a: np.clip(x, a, hi),
+                      lambda t, x, a: t.clamp(x, a, None if hi is None else t.tensor(hi)))
+    shapes = (shape, bound_shape())
+    return OpCall("clip", f"x.clip({lo}, hi)", shapes, lambda x, b: x.clip(lo, b),
+                  lambda x, b: np.clip(x, lo, b),
+                  lambda t, x, b: t.clamp(x, None if lo is None else t.tensor(lo), b))
 
 
 @st.composite

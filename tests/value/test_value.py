@@ -98,3 +98,35 @@ def test_a_chain_link_makes_ten_objects_for_the_cyclic_collector():
         if collecting:
             gc.enable()
     assert made <= 10 * 1000 + 10, f"{made / 1000:.2f} tracked objects per link"
+
+
+# ----- backward of a Value that records no graph ---------------------------------------------
+
+NO_GRAPH = (r"backward: this Value does not require grad.*computed under no_grad\(\).*"
+            r"outside no_grad")
+
+
+def test_backward_of_a_value_made_under_no_grad_raises_as_for_tensors():
+    from autograd_lite import Tensor, nn, no_grad
+
+    a, b = Value(2.0), Value(-3.0)
+    with no_grad():
+        products = [a * b, a + 1, a ** 2, (a * b).tanh(), b.relu().exp(),
+                    nn.scalar.MLP(2, [3, 1])([a, b])]
+        t = Tensor([2.0], requires_grad=True) * 3
+    for c in products:
+        with pytest.raises(RuntimeError, match=NO_GRAPH):
+            c.backward()
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        t.sum().backward()
+    assert a.grad == 0.0 and b.grad == 0.0
+
+
+def test_a_leaf_value_made_under_no_grad_still_has_a_gradient():
+    from autograd_lite import no_grad
+
+    with no_grad():
+        a = Value(1.5)  # a leaf requires grad wherever it is made, as in PyTorch
+    c = a * a
+    c.backward()
+    assert a.grad == 3.0
