@@ -25,6 +25,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from ..value import Value
+from .parameter import Parameter as ParameterTensor
 
 __all__ = ["Module"]
 
@@ -37,13 +38,14 @@ FORMAT_VERSION = "autograd_lite.nn.Module/1"
 
 
 def is_parameter(obj: object) -> bool:
-    """True for what a module treats as a parameter: a leaf Tensor that requires grad, a Value.
+    """True for what a module treats as a parameter: a leaf Tensor that requires grad, an
+    `nn.Parameter` (also a frozen one, made with `requires_grad=False`), a Value.
 
     A Value counts only when it is a leaf (a Value computed from others is an intermediate
     result someone kept, not a weight).
     """
     if isinstance(obj, Tensor):
-        return obj.requires_grad and obj.op == ""
+        return (obj.requires_grad or isinstance(obj, ParameterTensor)) and obj.op == ""
     if isinstance(obj, Value):
         return obj.op == ""
     return False
@@ -149,6 +151,8 @@ class Module:
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
         """Copy values from `state` (as made by `state_dict`) into this module's parameters.
 
+        Values may be anything NumPy reads (arrays, lists, CPU PyTorch tensors, also ones that
+        require grad) and are copied: the module never shares memory with them.
         Keys must match exactly and each value must have its parameter's shape. Every mismatch
         is listed in one `ValueError` (missing keys, unexpected keys, wrong shapes, values that
         are not numbers), and then no parameter has been changed.
@@ -172,8 +176,8 @@ class Module:
                 continue
             current = _value_of(p)
             try:
-                value = np.asarray(state[name])
-            except (TypeError, ValueError) as exc:  # e.g. a ragged list
+                value = _as_array(state[name])
+            except (TypeError, ValueError, RuntimeError) as exc:  # a ragged list, a GPU tensor
                 problems.append(f"{name}: cannot be read as an array ({exc})")
                 continue
             if value.dtype.kind not in "biuf":
@@ -194,9 +198,10 @@ class Module:
         for name, value in converted.items():
             p = params[name]
             if isinstance(p, Tensor):
-                # A new array rather than a write into the old one: a graph recorded before the
-                # load keeps the values it was built with.
-                p.data = value.copy()
+                # A new array (astype above copied: the caller's array is never aliased) rather
+                # than a write into the old one: a graph recorded before the load keeps the
+                # values it was built with.
+                p.data = value
             else:
                 p.data = float(value)
 
@@ -282,6 +287,20 @@ def _walk(name: str, obj: Any) -> Iterator[tuple[str, Any]]:
             stack.extend(reversed([(f"{path}.{k}", x) for k, x in item.items()]))
         else:
             yield path, item
+
+
+def _as_array(value: Any) -> np.ndarray:
+    """`value` as an ndarray: anything NumPy reads, and a Tensor of another library that
+    refuses NumPy while it requires grad (a PyTorch parameter) through its `detach()`."""
+    if isinstance(value, Tensor):
+        return value._data
+    try:
+        return np.asarray(value)
+    except (TypeError, ValueError, RuntimeError):
+        detach = getattr(value, "detach", None)
+        if not callable(detach):
+            raise
+        return np.asarray(detach())
 
 
 def _value_of(p: Parameter) -> np.ndarray:
