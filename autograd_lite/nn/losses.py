@@ -62,8 +62,8 @@ class CrossEntropyLoss(Loss):
                   "(losses * w[labels]).sum() / w[labels].sum().",
         "ignore_index": "Drop those samples first: keep = labels != index, then "
                         "loss(logits[keep], labels[keep]).",
-        "label_smoothing": "Write it from log_softmax: "
-                           "-(((1 - e) * onehot + e / C) * logits.log_softmax(axis=1)).sum(axis=1).",
+        "label_smoothing": "Write it from log_softmax: -(((1 - e) * onehot + e / C) "
+                           "* logits.log_softmax(axis=1)).sum(axis=1).",
         "size_average": "Use reduction='mean' or 'sum'.",
         "reduce": "Use reduction='none' for one loss per sample.",
     }

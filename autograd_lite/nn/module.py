@@ -25,7 +25,6 @@ import numpy as np
 
 from ..tensor import Tensor
 from ..value import Value
-from .parameter import Parameter as ParameterTensor
 
 __all__ = ["Module"]
 
@@ -38,14 +37,14 @@ FORMAT_VERSION = "autograd_lite.nn.Module/1"
 
 
 def is_parameter(obj: object) -> bool:
-    """True for what a module treats as a parameter: a leaf Tensor that requires grad, an
-    `nn.Parameter` (also a frozen one, made with `requires_grad=False`), a Value.
+    """True for what a module treats as a parameter: a leaf Tensor that requires grad (an
+    `nn.Parameter` is one), a Value.
 
     A Value counts only when it is a leaf (a Value computed from others is an intermediate
     result someone kept, not a weight).
     """
     if isinstance(obj, Tensor):
-        return (obj.requires_grad or isinstance(obj, ParameterTensor)) and obj.op == ""
+        return obj.requires_grad and obj.op == ""
     if isinstance(obj, Value):
         return obj.op == ""
     return False
