@@ -35,7 +35,7 @@ class Parameter(Tensor):
     __slots__ = ()
 
     def __init__(self, data: Any, requires_grad: bool = True, label: str = "") -> None:
-        if requires_grad is not True:
+        if not requires_grad:
             raise ValueError(
                 "Parameter: requires_grad=False (a frozen weight) is not supported: a module's "
                 "parameters are the tensors that require grad, so it would be missing from "
