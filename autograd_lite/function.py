@@ -52,6 +52,7 @@ class Function(Op):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        refuse_pytorch_style(cls)
         if "name" not in cls.__dict__:
             cls.name = cls.__name__
         CUSTOM_OPS[f"{cls.__module__}.{cls.__qualname__}"] = cls
@@ -188,3 +189,31 @@ def carries_floats(value: Any) -> bool:
     if isinstance(value, (list, tuple)):
         return any(carries_floats(item) for item in value)
     return False
+
+
+def refuse_pytorch_style(cls: type) -> None:
+    """Refuse, at the class statement, a Function written as PyTorch's `torch.autograd.Function`
+    (a static `forward(ctx, ...)`, a `backward(ctx, grad_output)`, a `setup_context`).
+
+    Running it would fail later with Python's "missing 1 required positional argument", and a
+    half-supported `ctx` would keep saved values where `create_graph` cannot see them (wrong
+    second derivatives with no error). The message shows the same op written here.
+    """
+    own = cls.__dict__
+    static = isinstance(own.get("forward"), (staticmethod, classmethod))
+    backward = "backward" in own and getattr(cls, "vjp", None) is Function.vjp
+    if not (static or backward or "setup_context" in own):
+        return
+    name = cls.__name__
+    raise TypeError(
+        f"{name} is written like PyTorch's torch.autograd.Function (a @staticmethod "
+        "forward(ctx, ...) and backward(ctx, grad_output)). Here a Function is an ordinary "
+        "class: the instance is the context. Write\n"
+        "    def forward(self, x):          # x: a NumPy array (a float for Values)\n"
+        "        self.x = x                 # instead of ctx.save_for_backward(x)\n"
+        "        return ...\n"
+        "    def vjp(self, grad_out):       # instead of backward(ctx, grad_output)\n"
+        "        x = self.x                 # instead of x, = ctx.saved_tensors\n"
+        "        return grad_out * ...      # one gradient per input of forward\n"
+        f"without @staticmethod, and call {name}.apply(x) as before (see docs/porting.md)."
+    )

@@ -3,6 +3,7 @@ the same engine as `Tensor`), for watching backprop one number at a time."""
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 from .debug.anomaly import AnomalyMode, check_forward
@@ -121,6 +122,32 @@ def unary(op: Op, x: Value) -> Value:
     return new_value(op.forward(x._data), op, (x,))
 
 
+def refuse_arguments(label: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    """Explain a call `Value(data, ...)` that is not `Value(data, label="")`.
+
+    micrograd's Value takes `(data, _children=(), _op='')` (and `label` in its lecture), and
+    learners who add an operation to it write `Value(t, (self,), 'tanh')` plus a `_backward`
+    closure. Accepting the children here would make a node whose gradient rule is missing: a
+    wrong gradient with no error. So the call is refused with what to write instead.
+    """
+    micrograd = isinstance(label, (tuple, list, set, frozenset)) or "_children" in kwargs \
+        or "_op" in kwargs or bool(args)
+    if micrograd:
+        raise TypeError(
+            "Value(data, children, op) is micrograd's way to record an operation by hand, with "
+            "a _backward closure; here the second argument of Value is its label (a string) and "
+            "operations record themselves. Build the result from existing operations "
+            "(a * b, x.tanh(), x.exp(), x ** 2, ...), or define the operation once as a "
+            "Function subclass with forward(self, x) and vjp(self, grad_out) and call "
+            "MyOp.apply(x) (see the porting guide, docs/porting.md)"
+        )
+    if kwargs:
+        names = ", ".join(sorted(kwargs))
+        raise TypeError(f"Value: unexpected argument(s) {names}; Value takes data and label "
+                        "(Value(2.0, label='a'))")
+    raise TypeError(f"Value: label must be a string, got {label!r}")
+
+
 class Value(Node):
     """A scalar that records its computation graph.
 
@@ -131,7 +158,9 @@ class Value(Node):
 
     __slots__ = ()
 
-    def __init__(self, data: Any, label: str = "") -> None:
+    def __init__(self, data: Any, label: str = "", *args: Any, **kwargs: Any) -> None:
+        if args or kwargs or not isinstance(label, str):
+            refuse_arguments(label, args, kwargs)
         if isinstance(data, Value):
             data = data._data
         try:
@@ -150,6 +179,14 @@ class Value(Node):
         self._hooks = None
         self.id = next_id()
         self.label = str(label)
+
+    # `*args, **kwargs` only catch micrograd's call to explain it (`refuse_arguments`); help()
+    # and editors show the signature to use.
+    __init__.__signature__ = inspect.Signature([  # type: ignore[attr-defined]
+        inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+        inspect.Parameter("data", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+        inspect.Parameter("label", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=""),
+    ])
 
     @property
     def data(self) -> float:

@@ -1,4 +1,4 @@
-"""Layers on Tensors: `Linear`, `Sequential` and `MLP`."""
+"""Layers on Tensors: `Linear`, `Sequential`, `MLP`, and PyTorch's `Flatten` and `Identity`."""
 
 from __future__ import annotations
 
@@ -12,10 +12,13 @@ from ..engine.errors import ShapeError
 from ..functions import linear
 from ..random import get_generator
 from ..tensor import Tensor
-from .activations import as_tensor, check_activation
+from .activations import ReLU, Sigmoid, Tanh, as_tensor, check_activation
 from .module import Module
 
-__all__ = ["MLP", "Linear", "Sequential"]
+__all__ = ["MLP", "Flatten", "Identity", "Linear", "Sequential"]
+
+#: The activation module for each activation name (`MLP.to_sequential` builds them).
+ACTIVATION_MODULES: dict[str, type[Module]] = {"relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid}
 
 
 def check_size(n: object, name: str, where: str) -> int:
@@ -104,6 +107,62 @@ class Sequential(Module):
         return iter(self.items)
 
 
+class Flatten(Module):
+    """The axes `start_dim .. end_dim` (both included; negative counts from the end) merged
+    into one, as PyTorch's `nn.Flatten`: by default every axis but the first (the batch), so
+    `(n, 3, 4)` becomes `(n, 12)`. `Flatten(0, 1)` turns an `(n, 1)` output into `(n,)`.
+
+    Recorded as one `reshape` node. Raises `IndexError` for an axis the input does not have
+    and `ValueError` when `start_dim` comes after `end_dim`.
+    """
+
+    def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
+        for name, dim in (("start_dim", start_dim), ("end_dim", end_dim)):
+            if isinstance(dim, bool) or not isinstance(dim, numbers.Integral):
+                raise TypeError(f"Flatten: {name} must be an integer axis, got {dim!r}")
+        self.start_dim = int(start_dim)
+        self.end_dim = int(end_dim)
+
+    def forward(self, x: Any) -> Tensor:
+        x = as_tensor(x)
+        shape = x.shape
+        ndim = max(len(shape), 1)  # a 0-d input counts as one axis, as in PyTorch
+        start, end = (self.axis(dim, ndim) for dim in (self.start_dim, self.end_dim))
+        if start > end:
+            raise ValueError(
+                f"Flatten: start_dim={self.start_dim} comes after end_dim={self.end_dim} for an "
+                f"input of shape {shape}; swap them"
+            )
+        if not shape:
+            return x.reshape(1)
+        merged = math.prod(shape[start:end + 1])
+        return x.reshape(*shape[:start], merged, *shape[end + 1:])
+
+    def axis(self, dim: int, ndim: int) -> int:
+        """`dim` as an axis in `0 .. ndim - 1`, or an `IndexError`."""
+        if not -ndim <= dim < ndim:
+            raise IndexError(
+                f"Flatten: axis {dim} is out of range for an input with {ndim} axes (valid: "
+                f"{-ndim} .. {ndim - 1}); the default start_dim=1 keeps axis 0 as the batch, so "
+                "a single sample needs Flatten(0) or a batch axis"
+            )
+        return dim % ndim
+
+    def extra_repr(self) -> str:
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Identity(Module):
+    """Returns its input unchanged (a placeholder layer, as PyTorch's `nn.Identity`; arguments
+    given to the constructor are ignored, as there)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def forward(self, x: Any) -> Any:
+        return x
+
+
 class MLP(Module):
     """A multi-layer perceptron: Linear layers with an activation between them.
 
@@ -144,6 +203,22 @@ class MLP(Module):
             if i < last:
                 x = getattr(x, self.activation)()
         return x
+
+    def to_sequential(self) -> Sequential:
+        """The same network as `Sequential(Linear, act, Linear, act, ..., Linear)`, sharing
+        this MLP's Linear layers (training either trains both).
+
+        Its `state_dict()` keys are PyTorch's for that `torch.nn.Sequential`: `"0.weight"`,
+        `"0.bias"`, `"2.weight"`, ... (an activation holds no parameters but keeps its index),
+        so weights move to and from PyTorch with `load_state_dict`.
+        """
+        act = ACTIVATION_MODULES[self.activation]
+        items: list[Module] = []
+        for i, layer in enumerate(self.layers):
+            if i:
+                items.append(act())
+            items.append(layer)
+        return Sequential(*items)
 
     def extra_repr(self) -> str:
         return (

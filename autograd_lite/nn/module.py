@@ -40,7 +40,8 @@ Parameter = Tensor | Value
 
 
 def is_parameter(obj: object) -> bool:
-    """True for what a module treats as a parameter: a leaf Tensor that requires grad, a Value.
+    """True for what a module treats as a parameter: a leaf Tensor that requires grad (an
+    `nn.Parameter` is one), a Value.
 
     A Value counts only when it is a leaf (a Value computed from others is an intermediate
     result someone kept, not a weight).
@@ -158,6 +159,8 @@ class Module:
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
         """Copy values from `state` (as made by `state_dict`) into this module's parameters.
 
+        Values may be anything NumPy reads (arrays, lists, CPU PyTorch tensors, also ones that
+        require grad) and are copied: the module never shares memory with them.
         Keys must match exactly and each value must have its parameter's shape. Every mismatch
         is listed in one `ValueError` (missing keys, unexpected keys, wrong shapes, values that
         are not numbers), and then no parameter has been changed.
@@ -173,8 +176,8 @@ class Module:
         for name in params:
             if name in state:
                 try:
-                    arrays[name] = np.asarray(state[name])
-                except (TypeError, ValueError) as exc:  # e.g. a ragged list
+                    arrays[name] = _as_array(state[name])
+                except (TypeError, ValueError, RuntimeError) as exc:  # a ragged list, a GPU tensor
                     unreadable.append(f"{name}: cannot be read as an array ({exc})")
         problems = mismatches(params, list(state), arrays, "state dict") + unreadable
         if problems:
@@ -359,6 +362,20 @@ def does_not_fit(what: str, module: Module, problems: list[str], source: str) ->
         f"changed. Load {source} saved from a model of the same architecture (its keys and "
         "shapes are in model.state_dict())"
     )
+
+
+def _as_array(value: Any) -> np.ndarray:
+    """`value` as an ndarray: anything NumPy reads, and a Tensor of another library that
+    refuses NumPy while it requires grad (a PyTorch parameter) through its `detach()`."""
+    if isinstance(value, Tensor):
+        return value._data
+    try:
+        return np.asarray(value)
+    except (TypeError, ValueError, RuntimeError):
+        detach = getattr(value, "detach", None)
+        if not callable(detach):
+            raise
+        return np.asarray(detach())
 
 
 def _value_of(p: Parameter) -> np.ndarray:

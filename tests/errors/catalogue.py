@@ -673,6 +673,31 @@ def function_derived_value_differentiated_twice(ctx: Context) -> None:
     ag.hessian(lambda x: SinKeepingCos.apply(x).sum())(np.array([0.7]))
 
 
+@bad_input("custom ops", "A Function written as PyTorch's (a static forward(ctx, x), backward)",
+           "class P3(ag.Function): @staticmethod def forward(ctx, x): ...", TypeError,
+           r"P3 is written like PyTorch's torch\.autograd\.Function",
+           r"def vjp\(self, grad_out\)")
+def function_written_as_pytorchs(ctx: Context) -> None:
+    class P3(ag.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return 0.5 * (5 * x ** 3 - 3 * x)
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            x, = ctx.saved_tensors
+            return grad_output * 1.5 * (5 * x ** 2 - 1)
+
+
+@bad_input("custom ops", "micrograd's Value(data, children, op)", "Value(t, (self,), 'tanh')",
+           TypeError, r"micrograd's way to record an operation by hand",
+           r"define the operation once as a Function subclass")
+def micrograd_children_argument(ctx: Context) -> None:
+    a = Value(0.5)
+    Value(0.46, (a,), "tanh")
+
+
 # ----- optimizers -------------------------------------------------------------------------------
 @bad_input("optimizers", "A model instead of its parameters", "optim.SGD(model, lr=0.1)",
            TypeError, r"got Linear", r"did you mean model\.parameters\(\)")
@@ -873,6 +898,28 @@ def module_without_forward(ctx: Context) -> None:
            "nn.scalar.MLP(2, [3, 1])([1.0])", ValueError, r"got 1", r"expected 2 inputs")
 def scalar_mlp_wrong_inputs(ctx: Context) -> None:
     nn.scalar.MLP(2, [3, 1])([1.0])
+
+
+@bad_input("modules and state dicts", "A PyTorch loss option that is not supported",
+           "nn.CrossEntropyLoss(weight=w)", TypeError, r"option weight= is not supported",
+           r"\(losses \* w\[labels\]\)\.sum\(\) / w\[labels\]\.sum\(\)")
+def loss_module_option(ctx: Context) -> None:
+    nn.CrossEntropyLoss(weight=np.ones(3))
+
+
+@bad_input("modules and state dicts", "A frozen nn.Parameter",
+           "nn.Parameter(w, requires_grad=False)", ValueError,
+           r"requires_grad=False \(a frozen weight\) is not supported",
+           r"Keep a constant as a plain Tensor attribute")
+def frozen_parameter(ctx: Context) -> None:
+    nn.Parameter(np.ones(3), requires_grad=False)
+
+
+@bad_input("modules and state dicts", "Flatten of one sample without a batch axis",
+           "nn.Flatten()(np.zeros(5))", IndexError, r"axis 1 is out of range",
+           r"a single sample needs Flatten\(0\) or a batch axis")
+def flatten_without_batch_axis(ctx: Context) -> None:
+    nn.Flatten()(np.zeros(5))
 
 
 # ----- files ----------------------------------------------------------------------------------
