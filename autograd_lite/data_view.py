@@ -25,9 +25,10 @@ the views handed out are always read-only, so there is no bookkeeping on the hot
 Writing into a copy (`t.data.flatten()`, `t.data.repeat(2)`, `t.data.copy()`) is writing into
 the user's own array: not a change.
 
-One route stays open on purpose: an ndarray passed to `Tensor(array)` is used without a copy,
-and the caller still holds `array` itself. Writing into it is writing into the tensor; pass
-`Tensor(array.copy())` when the array will change while a graph needs it.
+The caller's own arrays are never a way in either: `Tensor(array)` (and a plain array used as
+an operand, `x * array`) takes a copy, as `torch.tensor` does, so writing into `array` later
+changes nothing the graph holds. Only `Tensor(t)` and `Tensor(t.data)` share memory, and they
+share the version counter with it.
 """
 
 from __future__ import annotations

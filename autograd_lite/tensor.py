@@ -237,8 +237,10 @@ class Tensor(Node):
     """An n-d array that records the operations made with it, for reverse-mode autodiff.
 
     `Tensor(data, requires_grad=False, dtype=None, label="")`: `data` is anything
-    `numpy.asarray` takes (an ndarray is used without a copy). Python floats, ints, bools and
-    lists become float64; an ndarray keeps its dtype (float32 stays float32).
+    `numpy.asarray` takes. Python floats, ints, bools and lists become float64; an ndarray
+    keeps its dtype (float32 stays float32) and is copied, so later writes into it do not
+    reach the tensor (as `torch.tensor`); `Tensor(t)` and `Tensor(t.data)` share `t`'s memory
+    and its version counter.
     `requires_grad=True` needs a floating-point dtype (else `TypeError`).
     """
 
@@ -290,6 +292,9 @@ class Tensor(Node):
         if isinstance(data, Tensor):
             source = data
             data = data._data
+        elif isinstance(data, DataView) and data._owner is not None:
+            source = data._owner  # Tensor(t.data) shares t's memory, like Tensor(t)
+            data = data.view(np.ndarray)
         elif isinstance(data, Node):
             raise TypeError("Tensor: cannot build a Tensor from a Value; use Tensor(v.data)")
         try:
@@ -323,6 +328,13 @@ class Tensor(Node):
             )
         if requires_grad:
             check_float(array.dtype, "Tensor")
+        if source is None and isinstance(data, np.ndarray) and \
+                np.may_share_memory(array, data):
+            # The caller keeps `data` and may write into it later, where no version counter
+            # sees it: the tensor takes a copy of its own (as torch.tensor does).
+            array = array.copy()
+        elif source is not None and not np.may_share_memory(array, source._data):
+            source = None  # a dtype conversion made a copy: nothing shared
         self._data = array
         self.grad = None
         self.parents = ()
