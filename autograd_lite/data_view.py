@@ -44,7 +44,10 @@ import numpy as np
 def bump_version(tensor: Any) -> None:
     """Record a write into `tensor`'s memory: its version and those of every tensor sharing
     that memory go up by one."""
-    group = getattr(tensor, "_shares", None)
+    try:
+        group = tensor._shares
+    except AttributeError:  # an op's output or an unpickled tensor: shares no memory yet
+        group = None
     if group is None:
         tensor._version += 1
         return

@@ -345,6 +345,7 @@ class Tensor(Node):
         self.id = next_id()
         self.label = str(label)
         self._version = 0
+        self._shares = None  # set here, so the optimizer's write reads it without a fallback
         if source is not None:  # Tensor(t) shares t's memory, so it shares its version bumps
             share_versions(self, source)
 

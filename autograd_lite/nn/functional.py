@@ -140,7 +140,7 @@ def _float_array(x: Any, name: str, where: str) -> np.ndarray:
     Always a copy: the loss keeps it until backward, and a caller who refills their targets
     array after the forward pass must not change the gradient.
     """
-    array = np.asarray(x.data if isinstance(x, Tensor) else x)
+    array = np.asarray(x._data if isinstance(x, Tensor) else x)
     if array.dtype.kind not in "biuf":
         raise TypeError(f"{where}: {name} must be numbers, got an array of dtype {array.dtype}")
     array = array.astype(np.float64 if array.dtype.kind != "f" else array.dtype)
