@@ -16,7 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from .engine.backward import check_usable, saved_on_graph, topological_order
+from .engine.checks import check_usable
+from .engine.higher_order import saved_on_graph
+from .engine.order import topological_order
 from .engine.node import Node
 from .engine.op import Op
 from .ops.generic import broadcast_to
@@ -39,7 +41,7 @@ def forward_step(node: Node, op: Op, tangents: list[Any], create_graph: bool) ->
         tangent = jvp_on_graph(node, op, tangents)
     else:
         tangent = op.jvp(*tangents)
-    if tangent is None or not op.unbroadcast:
+    if tangent is None or not op.broadcasts:
         return tangent
     if not isinstance(tangent, (np.ndarray, Node)):
         tangent = np.asarray(tangent)  # NumPy returns scalars from 0-d arithmetic

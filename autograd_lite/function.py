@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from .engine.backward import sum_to_shape
+from .engine.gradients import sum_to_shape
 from .engine.node import Node
 from .engine.op import CUSTOM_OPS, Op
 from .ops.generic import sum_terms
@@ -129,7 +129,7 @@ class Function(Op):
     def apply_to_values(self, inputs: tuple[Any, ...]) -> Value:
         values = tuple(as_value(x) for x in inputs)
         self.kind = "scalar"
-        self.unbroadcast = False
+        self.broadcasts = False
         self.frees_buffers = False
         raw = [v._data for v in values]
         before = dict(vars(self))

@@ -22,7 +22,7 @@ from .data_view import (
     share_versions,
     writable,
 )
-from .debug.anomaly import AnomalyMode, check_forward
+from .engine.anomaly import AnomalyMode, check_forward
 from .engine.backward import run_backward
 from .engine.errors import ShapeError, complex_error, real_array
 from .engine.grad_mode import GRAD_MODE

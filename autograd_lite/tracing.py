@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from .engine.backward import topological_order
+from .engine.order import topological_order
 from .engine.grad_mode import enable_grad
 from .engine.node import Node
 from .ops.shape import Reshape

@@ -32,7 +32,8 @@ from typing import Any, Literal
 
 import numpy as np
 
-from .engine.backward import iterate_backward, run_hooks
+from .engine.backward import iterate_backward
+from .engine.gradients import run_hooks
 from .engine.errors import ShapeError, real_array
 from .engine.node import Node
 from .forward_mode import forward_sweep

@@ -6,7 +6,7 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
-from .debug.anomaly import AnomalyMode, check_forward
+from .engine.anomaly import AnomalyMode, check_forward
 from .engine.backward import run_backward
 from .engine.grad_mode import GRAD_MODE
 from .engine.node import Node, next_id

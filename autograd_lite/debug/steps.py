@@ -16,9 +16,7 @@ from typing import Any
 
 import numpy as np
 
-# The engine module, not names from it: `engine.backward` imports the anomaly checks of this
-# package while it is itself being imported, so its names are looked up at call time.
-from ..engine import backward as engine
+from ..engine.backward import backward_step, iterate_backward
 from ..engine.errors import ShapeError, real_array
 
 #: Largest Jacobian `local_jacobian` builds (entries), and most vjp calls it makes (rows).
@@ -257,9 +255,8 @@ def jacobian_rows(node: Any, op: Any, i: int, rows: int, cols: int) -> np.ndarra
     """
     jacobian = np.zeros((rows, cols))
     out = node._data
-    had_flags = hasattr(op, "needs_grad")
-    flags = op.needs_grad if had_flags else None
-    marked = had_flags or op.kind == "tensor"
+    marked = op.kind == "tensor"
+    flags = op.needs_grad
     if marked:
         op.needs_grad = (True,) * len(node.parents)
     try:
@@ -269,11 +266,11 @@ def jacobian_rows(node: Any, op: Any, i: int, rows: int, cols: int) -> np.ndarra
                 cotangent.flat[k] = 1.0
             else:
                 cotangent = 1.0
-            grads = engine.backward_step(node, op, cotangent, False)
+            grads = backward_step(node, op, cotangent, False)
             if grads[i] is not None:
                 jacobian[k] = np.ravel(getattr(grads[i], "_data", grads[i]))
     finally:
-        if had_flags:
+        if marked:
             op.needs_grad = flags
         elif marked:
             del op.needs_grad
@@ -327,7 +324,7 @@ def backward_steps(
     """
     seed = seed_gradient(root, grad)
     names = module_names(module)
-    return generate_steps(engine.iterate_backward(root, seed, retain_graph, False), names)
+    return generate_steps(iterate_backward(root, seed, retain_graph, False), names)
 
 
 def generate_steps(loop: Iterator[tuple[Any, Any, tuple]],

@@ -10,9 +10,15 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .op import Op
 
 _ids = itertools.count()
+
+#: A hook: called with a node's gradient, returns a replacement or None.
+Hook = Callable[[Any], Any]
 
 
 class HookHandle:
@@ -20,7 +26,7 @@ class HookHandle:
 
     __slots__ = ("_hooks", "_fn")
 
-    def __init__(self, hooks: list, fn: Callable) -> None:
+    def __init__(self, hooks: list[Hook], fn: Hook) -> None:
         self._hooks = hooks
         self._fn = fn
 
@@ -49,6 +55,16 @@ class Node:
     __slots__ = ("_data", "grad", "parents", "_op", "requires_grad", "keeps_grad", "_hooks",
                  "id", "label", "__weakref__")
 
+    _data: Any
+    grad: Any
+    parents: tuple[Node, ...]
+    _op: Op | None
+    requires_grad: bool
+    keeps_grad: bool
+    _hooks: list[Hook] | None
+    id: int
+    label: str
+
     @property
     def op(self) -> str:
         """The name of the op that made this node, `""` for a leaf."""
@@ -60,7 +76,11 @@ class Node:
         """True for a node no recorded op made (inputs and parameters)."""
         return self._op is None
 
-    def register_hook(self, fn: Callable[[Any], Any]) -> HookHandle:
+    def wrap_constant(self, value: Any) -> Node:
+        """`value` as a constant node of this node's kind (used by `create_graph`)."""
+        raise NotImplementedError
+
+    def register_hook(self, fn: Hook) -> HookHandle:
         """Call `fn(grad)` when this node's gradient is ready during backward.
 
         `fn` may return a replacement gradient (same shape) or None to keep it. Returns a

@@ -1,24 +1,17 @@
 """The base class of every operation, and the registry that lists them by name.
 
-An op is a class with two named methods side by side: `forward(*inputs)` computes the output
-from raw data (ndarrays or floats), and `vjp(grad_out)` returns one gradient per input (or None
-where an input needs none). One instance is made per recorded node and keeps, under readable
-names listed in `saved`, the values backward needs (the scalar ops that need none, add, sub
-and neg, share one instance each). The registry exists for seeing, not for dispatch: drawings,
-the generated table of derivative rules and the gradient-check tests read it.
+An op is a class with its math side by side: `forward(*inputs)` computes the output from raw
+data (ndarrays or floats), `vjp(grad_out)` returns one gradient per input (or None where an
+input needs none), and `jvp(*tangents)` the output's tangent (forward mode). One instance is
+made per recorded node and keeps, under readable names listed in `saved`, the values backward
+needs (the scalar ops that need none, add, sub and neg, share one instance each). The
+registry exists for seeing, not for dispatch: drawings, the generated table of derivative
+rules and the gradient-check tests read it.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-#: Tensor ops by registry name.
-TENSOR_OPS: dict[str, type[Op]] = {}
-#: Value (scalar) ops by registry name.
-SCALAR_OPS: dict[str, type[Op]] = {}
-#: User-defined ops (subclasses of `autograd_lite.Function`) by qualified class name
-#: ("module.Class"), kept apart so a user's class can never replace a built-in op.
-CUSTOM_OPS: dict[str, type[Op]] = {}
+from typing import Any, TypeVar
 
 #: The input domains an op may declare in its `domain` class attribute: "real" (any finite
 #: number), "positive" (x > 0), "nonzero" (x != 0, e.g. a divisor) and "away_from_kinks"
@@ -27,47 +20,56 @@ CUSTOM_OPS: dict[str, type[Op]] = {}
 DOMAINS: tuple[str, ...] = ("real", "positive", "nonzero", "away_from_kinks")
 
 
-def register(cls: type[Op]) -> type[Op]:
-    """Class decorator: list an op under its `name` in the registry of its `kind`."""
-    table = SCALAR_OPS if cls.kind == "scalar" else TENSOR_OPS
-    if not cls.name:
-        raise ValueError(f"op class {cls.__name__} has no name")
-    if cls.name in table and table[cls.name] is not cls:
-        raise ValueError(f"an op named {cls.name!r} is already registered ({table[cls.name]})")
-    table[cls.name] = cls
-    return cls
-
-
 class Op:
     """Base of all operations (built-in and user-defined).
 
-    Class attributes: `name` (registry name, lower case: the label learners see), `kind`
-    (`"tensor"` or `"scalar"`), `saved` (attribute names of the values kept for backward),
-    `smooth` (whether second derivatives are meaningful: the tests check them),
-    `unbroadcast` (whether the engine sums gradients back to each input's shape),
-    `frees_buffers` (whether backward without `retain_graph` drops the saved values),
-    `domain` (where the op is differentiable: one of `DOMAINS` for every input, or a tuple with
-    one per input; every built-in op declares its own, and the property tests sample from it).
-    `freed` says whether an earlier backward released the saved values (False until then;
-    Tensor ops keep it per instance, set when the op is recorded, with `needs_grad`: a bool
-    per input, whether that input requires grad, so a rule can skip unneeded work).
+    Class attributes:
+
+    - `name`: the registry name, lower case: the label learners see in drawings and steps;
+    - `kind`: `"tensor"` or `"scalar"`;
+    - `rule`: the derivative rule in one line of math, for the generated docs table;
+    - `saved`: the attribute names of the values kept for backward;
+    - `smooth`: whether second derivatives are meaningful (the tests check them);
+    - `broadcasts`: whether the op broadcasts its inputs, so the engine sums each gradient
+      back to its input's shape;
+    - `frees_buffers`: whether backward without `retain_graph` drops the saved values;
+    - `domain`: where the op is differentiable, one of `DOMAINS` for every input or a tuple
+      with one per input (the property tests sample from it).
+
+    Per instance, set when the op is recorded: `needs_grad` (a bool per input, whether it
+    requires grad, so a rule can skip unneeded work), `versions` (the version counters of the
+    output and inputs when the op saved values: see `checks`), `freed` (whether an earlier
+    backward released the saved values); `derived` names kept values that `create_graph`
+    cannot differentiate through (user-defined Functions set it).
     """
 
     __slots__ = ()
 
-    freed: bool = False
-    versions: tuple[int, ...] | None = None
-    #: names of kept values computed from the inputs that are neither an input nor the
-    #: output: `create_graph` cannot differentiate through them and refuses (Functions set it)
-    derived: tuple[str, ...] = ()
     name: str = ""
     kind: str = "tensor"
+    rule: str = ""
     saved: tuple[str, ...] = ()
     smooth: bool = True
-    unbroadcast: bool = True
+    broadcasts: bool = True
     frees_buffers: bool = True
-    #: the derivative rule in one line of math, for the generated docs table
-    rule: str = ""
+    domain: str | tuple[str, ...] = "real"
+    freed: bool = False
+    versions: tuple[int, ...] | None = None
+    needs_grad: tuple[bool, ...] = ()
+    derived: tuple[str, ...] = ()
+
+    def forward(self, *inputs: Any) -> Any:
+        """The output from the inputs' raw values (ndarrays for Tensors, floats for Values)."""
+        raise NotImplementedError(f"{type(self).__name__} has no forward")
+
+    def vjp(self, grad_out: Any) -> Any:
+        """One gradient per input (a tuple; None where an input gets none), given the gradient
+        of the output; arrays, or Tensors under `create_graph`."""
+        raise NotImplementedError(f"{type(self).__name__} has no vjp")
+
+    def jvp(self, *tangents: Any) -> Any:
+        """The output's tangent from one tangent per input (None for an input without one)."""
+        raise NotImplementedError(f"{type(self).__name__} has no jvp")
 
     def release(self) -> None:
         """Drop the values saved for backward (after a backward without `retain_graph`)."""
@@ -85,12 +87,7 @@ class Op:
 
 
 class TensorOp(Op):
-    """Base of the ops on Tensors.
-
-    `versions` holds, when the op saved values, the version counters of its output and inputs
-    at record time; writing into a tensor's `.data` bumps its counter, so backward can refuse
-    a gradient computed from changed values.
-    """
+    """Base of the ops on Tensors: each instance keeps its own per-node flags."""
 
     __slots__ = ("needs_grad", "freed", "versions")
 
@@ -106,10 +103,28 @@ class ScalarOp(Op):
     __slots__ = ()
 
     kind = "scalar"
-    unbroadcast = False
+    broadcasts = False
     frees_buffers = False
 
 
-def saved_values(op: Op) -> dict[str, Any]:
-    """The op's saved values by name (for stepping, drawing and debugging)."""
-    return {name: getattr(op, name, None) for name in op.saved}
+#: Tensor ops by registry name.
+TENSOR_OPS: dict[str, type[Op]] = {}
+#: Value (scalar) ops by registry name.
+SCALAR_OPS: dict[str, type[Op]] = {}
+#: User-defined ops (subclasses of `autograd_lite.Function`) by qualified class name
+#: ("module.Class"), kept apart so a user's class can never replace a built-in op.
+CUSTOM_OPS: dict[str, type[Op]] = {}
+
+OpClass = TypeVar("OpClass", bound=type[Op])
+
+
+def register(cls: OpClass) -> OpClass:
+    """Class decorator: list an op under its `name` in the registry of its `kind` (the class
+    is returned as it is, so its constructor keeps its own signature)."""
+    table = SCALAR_OPS if cls.kind == "scalar" else TENSOR_OPS
+    if not cls.name:
+        raise ValueError(f"op class {cls.__name__} has no name")
+    if cls.name in table and table[cls.name] is not cls:
+        raise ValueError(f"an op named {cls.name!r} is already registered ({table[cls.name]})")
+    table[cls.name] = cls
+    return cls

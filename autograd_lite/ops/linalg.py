@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..engine.backward import sum_to_shape
+from ..engine.gradients import sum_to_shape
 from ..engine.errors import ShapeError
 from ..engine.op import TensorOp, register
 from .generic import broadcast_to, matrix_transpose, sum_terms
@@ -138,7 +138,7 @@ class Linear(TensorOp):
     name = "linear"
     domain = "real"
     saved = ("x", "weight")
-    unbroadcast = False  # every gradient below already has its input's shape
+    broadcasts = False  # every gradient below already has its input's shape
     rule = "grad_x = grad_out @ W,  grad_W = grad_out^T @ x,  grad_b = sum(grad_out, batch axes)"
 
     def forward(self, x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None = None

@@ -17,7 +17,7 @@ from collections import Counter, deque
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..engine.backward import topological_order
+from ..engine.order import topological_order
 from ..engine.node import Node
 from .labels import data_label, op_label
 

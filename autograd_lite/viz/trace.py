@@ -352,7 +352,7 @@ def describe_inputs(step: Any, inputs: list[InputRecord]) -> None:
                 item.jacobian = step.local_jacobian(i)
         else:
             item.jacobian_note = jacobian_summary(op.name, out_shape, in_shape)
-        if op.unbroadcast and in_shape != out_shape and cols < rows:
+        if op.broadcasts and in_shape != out_shape and cols < rows:
             if raw_grads is None:
                 # The rule's own answer before the engine summed it back: asked again (the op
                 # still holds its saved values), only for steps where shapes differ.

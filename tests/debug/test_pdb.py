@@ -24,7 +24,7 @@ from .pdb_session import (
     without_line_numbers,
 )
 
-BACKWARD_PATH = ["backward", "run_backward", "iterate_backward", "vjp"]
+BACKWARD_PATH = ["backward", "run_backward", "iterate_backward", "backward_step", "vjp"]
 
 
 def answers(output: str, commands: list[str]) -> dict[str, str]:
@@ -71,13 +71,17 @@ def test_breakpoint_by_file_and_line(tmp_path):
     assert said["p self"].strip() == "<op mul>"
 
 
-def test_up_reaches_the_backward_loop_with_its_order(session):
+def test_up_reaches_the_step_then_the_backward_loop_with_its_order(session):
     output, _ = session
-    said = answers(output, COMMANDS)
-    assert re.search(r"engine/backward\.py\(\d+\)iterate_backward\(\)", said["up"])
-    assert said["p node"].strip() == "Tensor([ 0.5, -2. ,  6. ], shape=(3,), op=mul)"
-    assert said["p [n.label or n.op for n in order]"].strip() == "['x', 'w', 'mul', 'sum']"
-    assert re.search(r"arithmetic\.py\(\d+\)vjp\(\)", said["down"])
+    pieces = dict(enumerate(output.split("(Pdb) ")[1:]))
+    first_up = COMMANDS.index("up")
+    assert re.search(r"engine/backward\.py\(\d+\)backward_step\(\)", pieces[first_up])
+    assert pieces[first_up + 1].strip() == (
+        "(Tensor([ 0.5, -2. ,  6. ], shape=(3,), op=mul), <op mul>)")
+    assert re.search(r"engine/backward\.py\(\d+\)iterate_backward\(\)", pieces[first_up + 2])
+    assert pieces[first_up + 3].strip() == "['x', 'w', 'mul', 'sum']"
+    assert re.search(r"backward\.py\(\d+\)backward_step\(\)", pieces[first_up + 4])
+    assert re.search(r"arithmetic\.py\(\d+\)vjp\(\)", pieces[first_up + 5])
 
 
 def test_a_linear_layer_stops_in_linear_vjp_never_in_matmul(tmp_path):

@@ -9,8 +9,9 @@ While the mode is on, every node made by an op remembers where the user's code c
 (the first frame outside the autograd_lite package), in a table keyed by node id whose entries
 go away with their nodes.
 
-The engine imports this module while it is itself being imported, so this module imports
-nothing from autograd_lite (nodes are read through their `_data`, `label` and `id` slots).
+The switch and the checks are part of the engine (the ops and the backward loop call them);
+`autograd_lite.debug` hands `detect_anomaly` on to users. Nodes are read through their
+`_data`, `label`, `id` and `parents` slots only.
 """
 
 from __future__ import annotations
