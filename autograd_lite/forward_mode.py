@@ -18,9 +18,9 @@ import numpy as np
 
 from .engine.checks import check_usable
 from .engine.higher_order import saved_on_graph
-from .engine.order import topological_order
 from .engine.node import Node
 from .engine.op import Op
+from .engine.order import topological_order
 from .ops.generic import broadcast_to
 
 

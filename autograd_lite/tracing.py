@@ -34,9 +34,9 @@ from typing import Any
 
 import numpy as np
 
-from .engine.order import topological_order
 from .engine.grad_mode import enable_grad
 from .engine.node import Node
+from .engine.order import topological_order
 from .ops.shape import Reshape
 from .pytree import CONTAINERS, LEAF, TreeDef, flatten_with_paths, leaf_paths
 from .tensor import Tensor, apply_unary, concatenate, constant

@@ -33,8 +33,8 @@ from typing import Any, Literal
 import numpy as np
 
 from .engine.backward import iterate_backward
-from .engine.gradients import run_hooks
 from .engine.errors import ShapeError, real_array
+from .engine.gradients import run_hooks
 from .engine.node import Node
 from .forward_mode import forward_sweep
 from .pytree import LEAF, TreeDef, flatten_with_paths

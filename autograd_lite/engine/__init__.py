@@ -17,8 +17,8 @@ The engine imports nothing above it: not the ops, the front-ends, `debug`, `viz`
 
 from .backward import backward_step, iterate_backward, run_backward
 from .errors import ShapeError
-from .gradients import accumulate_grad, sum_to_shape
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .gradients import accumulate_grad, sum_to_shape
 from .node import HookHandle, Node
 from .op import SCALAR_OPS, TENSOR_OPS, Op, ScalarOp, TensorOp, register
 from .order import topological_order

@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from ..engine.gradients import sum_to_shape
 from ..engine.errors import ShapeError
+from ..engine.gradients import sum_to_shape
 from ..engine.op import TensorOp, register
 from .generic import broadcast_to, matrix_transpose, sum_terms
 

@@ -17,8 +17,8 @@ from collections import Counter, deque
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..engine.order import topological_order
 from ..engine.node import Node
+from ..engine.order import topological_order
 from .labels import data_label, op_label
 
 if TYPE_CHECKING:
