@@ -11,11 +11,11 @@ from . import (
     ops,  # noqa: F401  (registers the built-in ops)
     optim,
 )
+from .custom_op import Function
 from .debug import backward_steps, detect_anomaly
 from .engine.errors import ShapeError
 from .engine.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .engine.op import CUSTOM_OPS, SCALAR_OPS, TENSOR_OPS
-from .function import Function
 from .functions import (
     abs,
     broadcast_to,

@@ -33,9 +33,18 @@ EXTRA_HINT = 'pip install ".[demo]" in the autograd_lite clone, or pip install m
 
 #: Defaults per engine: the scalar engine builds nodes one neuron and one point at a time, so
 #: it gets a smaller network and fewer epochs to stay quick.
+@dataclass(frozen=True)
+class Defaults:
+    """The demo's defaults for one engine."""
+
+    hidden: tuple[int, ...]
+    epochs: int
+    lr: float
+
+
 DEFAULTS = {
-    "tensor": {"hidden": (16, 16), "epochs": 300, "lr": 0.03},
-    "scalar": {"hidden": (8, 8), "epochs": 25, "lr": 0.1},
+    "tensor": Defaults(hidden=(16, 16), epochs=300, lr=0.03),
+    "scalar": Defaults(hidden=(8, 8), epochs=25, lr=0.1),
 }
 
 #: The largest demo each engine runs, checked before anything is computed. The tensor engine
@@ -194,7 +203,7 @@ def demo_size_problem(args: argparse.Namespace) -> str:
                 f"{args.engine} engine, got {args.samples:,}")
     hidden: tuple[int, ...] = args.hidden
     if hidden is None:
-        hidden = DEFAULTS[args.engine]["hidden"]  # type: ignore[assignment]
+        hidden = DEFAULTS[args.engine].hidden
     if len(hidden) > MAX_LAYERS:
         return f"argument --hidden: at most {MAX_LAYERS} hidden layers, got {len(hidden)}"
     if hidden and max(hidden) > limits["width"]:
@@ -249,9 +258,9 @@ class TrainingResult:
 def run_demo(args: argparse.Namespace) -> int:
     """`autograd-lite demo`: train, report, and write the pictures."""
     defaults = DEFAULTS[args.engine]
-    hidden = defaults["hidden"] if args.hidden is None else args.hidden
-    epochs = args.epochs or defaults["epochs"]
-    lr = args.lr or defaults["lr"]
+    hidden: Sequence[int] = defaults.hidden if args.hidden is None else args.hidden
+    epochs: int = args.epochs or defaults.epochs
+    lr: float = args.lr or defaults.lr
     samples = args.samples
     out: Path = args.out
     reason = unwritable_folder(out)  # before training, not after it

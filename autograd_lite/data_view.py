@@ -157,8 +157,9 @@ class DataView(np.ndarray):
     def __getitem__(self, key: Any) -> Any:
         result = self.view(np.ndarray)[key]
         if isinstance(result, np.ndarray) and np.may_share_memory(result, self):
-            result = result.view(DataView)
-            result._owner = self._owner
+            view = result.view(DataView)
+            view._owner = self._owner
+            return view
         return result
 
     @property
@@ -216,31 +217,31 @@ class DataView(np.ndarray):
         return target
 
     # The in-place operators and methods that write.
-    def __iadd__(self, other: Any) -> DataView:
+    def __iadd__(self, other: Any) -> DataView:  # type: ignore[override, misc]
         target = writable(self)
         self._bump()
         target += plain(other)
         return self
 
-    def __isub__(self, other: Any) -> DataView:
+    def __isub__(self, other: Any) -> DataView:  # type: ignore[override, misc]
         target = writable(self)
         self._bump()
         target -= plain(other)
         return self
 
-    def __imul__(self, other: Any) -> DataView:
+    def __imul__(self, other: Any) -> DataView:  # type: ignore[override, misc]
         target = writable(self)
         self._bump()
         target *= plain(other)
         return self
 
-    def __itruediv__(self, other: Any) -> DataView:
+    def __itruediv__(self, other: Any) -> DataView:  # type: ignore[override, misc]
         target = writable(self)
         self._bump()
         target /= plain(other)
         return self
 
-    def __ipow__(self, other: Any) -> DataView:  # type: ignore[misc]
+    def __ipow__(self, other: Any) -> DataView:  # type: ignore[override, misc]
         target = writable(self)
         self._bump()
         target **= plain(other)

@@ -21,7 +21,7 @@ from .engine.higher_order import saved_on_graph
 from .engine.node import Node
 from .engine.op import Op
 from .engine.order import topological_order
-from .ops.generic import broadcast_to
+from .ops.rule_math import broadcast_to
 
 
 def jvp_on_graph(node: Node, op: Op, tangents: list[Any]) -> Any:

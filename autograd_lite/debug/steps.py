@@ -10,7 +10,6 @@ rows of the Jacobian, one unit cotangent at a time.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,6 +17,7 @@ import numpy as np
 
 from ..engine.backward import backward_step, iterate_backward
 from ..engine.errors import ShapeError, real_array
+from ..text import format_array, format_number
 
 #: Largest Jacobian `local_jacobian` builds (entries), and most vjp calls it makes (rows).
 MAX_JACOBIAN_ENTRIES = 1_000_000
@@ -50,11 +50,6 @@ def shape_of(data: Any) -> tuple[int, ...]:
     return tuple(np.shape(data))
 
 
-def format_number(x: float) -> str:
-    """A float in 4 significant digits (`-3`, `0.25`, `1.235e+04`)."""
-    return f"{x + 0.0:.4g}"  # + 0.0 turns -0.0 into 0.0
-
-
 def preview(data: Any) -> str:
     """Values on one line: a number, a small array in full (`[[1, -0.5], [2, 0]]`), or a
     larger one as `min m  max M  norm n` (the norm: the square root of the sum of squares)."""
@@ -64,16 +59,7 @@ def preview(data: Any) -> str:
     if isinstance(data, float):
         return format_number(data)
     array = np.asarray(data, dtype=np.float64)
-    if array.size == 0:
-        return "[]"
-    if array.ndim == 0:
-        return format_number(float(array))
-    if array.size <= MAX_PREVIEW_ELEMENTS:
-        text = np.array2string(array, separator=", ", max_line_width=10_000,
-                               formatter={"all": lambda v: format_number(float(v))})
-        return re.sub(r"\n\s*", " ", text)  # the rows of a matrix on one line
-    return (f"min {format_number(float(array.min()))}  max {format_number(float(array.max()))}  "
-            f"norm {format_number(float(np.linalg.norm(array)))}")
+    return format_array(array, MAX_PREVIEW_ELEMENTS, summary="norm", one_line=True)
 
 
 def format_grad(grad: Any) -> str:

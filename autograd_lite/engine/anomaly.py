@@ -99,7 +99,7 @@ class detect_anomaly:
 
 def user_site() -> CreationSite | None:
     """The innermost calling frame whose file lies outside the autograd_lite package."""
-    frame = sys._getframe(1)
+    frame: Any = sys._getframe(1)
     while frame is not None:
         filename = frame.f_code.co_filename
         if not os.path.abspath(filename).startswith(PACKAGE_DIR):

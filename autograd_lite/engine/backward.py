@@ -46,6 +46,7 @@ def iterate_backward(
     check_graph_usable(order)
     pending = {root: grad}
     free = not retain_graph
+    input_grads: Any
     for node in reversed(order):
         grad_out = pending.pop(node, None)
         if grad_out is None:

@@ -3,6 +3,8 @@ backward, and not changed in place since they were saved (see `data_view`)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from .node import Node
 from .op import Op
 
@@ -25,8 +27,9 @@ def check_usable(node: Node, op: Op) -> None:
     if op.freed:
         raise freed_graph_error(node, op)
     versions = op.versions
-    if versions is not None:
-        for tensor, version in zip((node, *node.parents), versions):
+    if versions is not None:  # only Tensors keep versions
+        tensors: tuple[Any, ...] = (node, *node.parents)
+        for tensor, version in zip(tensors, versions):
             if tensor._version != version:
                 raise changed_in_place_error(tensor, op)
 
@@ -40,7 +43,7 @@ def freed_graph_error(node: Node, op: Op) -> RuntimeError:
     )
 
 
-def changed_in_place_error(tensor: Node, op: Op) -> RuntimeError:
+def changed_in_place_error(tensor: Any, op: Op) -> RuntimeError:
     """The error for a saved tensor whose memory was written into after `op` recorded it."""
     return RuntimeError(
         f"backward: tensor {describe(tensor)} of shape {tuple(tensor._data.shape)} was changed "

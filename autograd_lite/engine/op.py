@@ -75,7 +75,7 @@ class Op:
         """Drop the values saved for backward (after a backward without `retain_graph`)."""
         for name in self.saved:
             setattr(self, name, None)
-        self.freed = True
+        setattr(self, "freed", True)  # noqa: B010 - a slot of the subclasses that free
 
     def describe(self) -> str:
         """Extra arguments shown beside the op's name (e.g. an axis); empty by default."""

@@ -56,14 +56,14 @@ def linear(
     (`grad_w[i] = grad_out * x[i]`, `grad_x[i] = grad_out * w[i]`, `grad_b = grad_out`), the
     same as the graph of products and sums. Raises `ValueError` when the lengths differ.
     """
-    weights = [as_value(w) for w in weights]
-    inputs = [as_value(x) for x in inputs]
-    if len(weights) != len(inputs):
+    weight_values = [as_value(w) for w in weights]
+    input_values = [as_value(x) for x in inputs]
+    if len(weight_values) != len(input_values):
         raise ValueError(
-            f"nn.scalar.linear: got {len(weights)} weights but {len(inputs)} inputs; pass one "
-            "weight per input"
+            f"nn.scalar.linear: got {len(weight_values)} weights but {len(input_values)} inputs; "
+            "pass one weight per input"
         )
-    return weighted_sum(weights, inputs, None if bias is None else as_value(bias))
+    return weighted_sum(weight_values, input_values, None if bias is None else as_value(bias))
 
 
 def weighted_sum(weights: list[Value], inputs: list[Value], bias: Value | None) -> Value:
@@ -222,14 +222,15 @@ def _check_pairs(
     outputs: Sequence[Any], targets: Sequence[Any], where: str
 ) -> tuple[list[Any], list[float]]:
     outputs = [outputs] if isinstance(outputs, Value) else list(outputs)
-    targets = [float(y) for y in (targets if hasattr(targets, "__len__") else [targets])]
-    if len(outputs) != len(targets):
+    values: list[Any] = list(targets) if hasattr(targets, "__len__") else [targets]
+    floats = [float(y) for y in values]
+    if len(outputs) != len(floats):
         raise ValueError(
-            f"{where}: got {len(outputs)} outputs but {len(targets)} targets; they must pair up"
+            f"{where}: got {len(outputs)} outputs but {len(floats)} targets; they must pair up"
         )
     if not outputs:
         raise ValueError(f"{where}: got no samples")
-    return outputs, targets
+    return outputs, floats
 
 
 def _reduce(terms: list[Value], reduction: str, where: str) -> Value:

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..engine.errors import broadcast_error
 from ..engine.op import TensorOp, register
-from .generic import data_of, log, sum_terms
+from .rule_math import data_of, log, sum_terms
 
 
 def broadcast_failure(name: str, x: np.ndarray, y: np.ndarray, error: ValueError) -> ValueError:

@@ -14,7 +14,7 @@ import numpy as np
 from ..engine.node import Node
 from ..engine.op import TensorOp, register
 from .arithmetic import broadcasting
-from .generic import cos, sin, sum_terms, zero_like
+from .rule_math import cos, sin, sum_terms, zero_like
 
 
 @register

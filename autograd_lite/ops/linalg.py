@@ -10,7 +10,7 @@ import numpy as np
 from ..engine.errors import ShapeError
 from ..engine.gradients import sum_to_shape
 from ..engine.op import TensorOp, register
-from .generic import broadcast_to, matrix_transpose, sum_terms
+from .rule_math import broadcast_to, matrix_transpose, sum_terms
 
 
 def check_matmul_shapes(xs: tuple[int, ...], ys: tuple[int, ...]) -> None:

@@ -19,9 +19,9 @@ from typing import Any
 import numpy as np
 
 from ..engine.errors import ShapeError
-from ..engine.node import Node
 from ..engine.op import TensorOp, register
 from .reductions import wide_sum
+from .rule_math import on_graph
 
 #: `np.arange(n)` by n: the row index of every sample, for picking each sample's label.
 ROWS: dict[int, np.ndarray] = {}
@@ -83,14 +83,14 @@ class MSELoss(TensorOp):
 
     def vjp(self, grad_out: Any) -> tuple:
         diff = self.diff
-        if isinstance(self.pred, Node):  # create_graph: the difference on the graph
+        if on_graph(self.pred):  # create_graph: the difference on the graph
             diff = self.pred - self.target
         grad = diff * self.scale(grad_out)
         needs_pred, needs_target = self.needs_grad
         return (grad if needs_pred else None), (-grad if needs_target else None)
 
     def jvp(self, tangent_pred: Any, tangent_target: Any) -> Any:
-        diff = self.pred - self.target if isinstance(self.pred, Node) else self.diff
+        diff = self.pred - self.target if on_graph(self.pred) else self.diff
         if tangent_pred is None:
             tangent = -tangent_target
         elif tangent_target is None:
@@ -129,7 +129,7 @@ class CrossEntropy(TensorOp):
                 f"cross_entropy: logits must have shape (n, C) and labels shape (n,), got "
                 f"{x.shape} and {self.labels.shape}"
             )
-        self.x = x
+        self.x: Any = x  # an array, or the input node under create_graph
         picked = rows(x.shape[0]), self.labels
         shifted = x - np.maximum.reduce(x, axis=1, keepdims=True)  # largest exponent 0
         exp = np.exp(shifted)
@@ -150,7 +150,7 @@ class CrossEntropy(TensorOp):
     def vjp(self, grad_out: Any) -> tuple:
         x = self.x
         scale = self.scale(grad_out)
-        if isinstance(x, Node):  # create_graph: the softmax on the graph, differentiable again
+        if on_graph(x):  # create_graph: the softmax on the graph, differentiable again
             return ((x.softmax(axis=1) - self.onehot(x._data)) * scale,)
         grad = self.probs * scale
         picked = rows(x.shape[0]), self.labels
@@ -165,7 +165,7 @@ class CrossEntropy(TensorOp):
 
     def jvp(self, tangent_x: Any) -> Any:
         x = self.x
-        probs = x.softmax(axis=1) if isinstance(x, Node) else self.probs
+        probs = x.softmax(axis=1) if on_graph(x) else self.probs
         per_sample = (probs * tangent_x).sum(axis=1) - tangent_x[rows(x.shape[0]), self.labels]
         if self.reduction == "none":
             return per_sample
@@ -200,7 +200,7 @@ class BinaryCrossEntropyWithLogits(TensorOp):
                 f"binary_cross_entropy_with_logits: logits have shape {z.shape} but targets "
                 f"have shape {y.shape}; they must match"
             )
-        self.z = z
+        self.z: Any = z  # an array, or the input node under create_graph
         # exp(-log(1 + e^-z)) never overflows (as in `sigmoid`); at z = 0 it is exactly 1/2.
         self.probs = np.exp(-np.logaddexp(0, -z)).astype(z.dtype, copy=False)
         # -log(1 - s(z)) = max(z, 0) + log(1 + e^-|z|): no exp of a large positive number.
@@ -216,13 +216,13 @@ class BinaryCrossEntropyWithLogits(TensorOp):
 
     def vjp(self, grad_out: Any) -> tuple:
         z = self.z
-        if isinstance(z, Node):  # create_graph: sigmoid on the graph, so d2/dz2 = s (1 - s)
+        if on_graph(z):  # create_graph: sigmoid on the graph, so d2/dz2 = s (1 - s)
             return ((z.sigmoid() - self.targets) * self.scale(grad_out),)
         return ((self.probs - self.targets) * self.scale(grad_out),)
 
     def jvp(self, tangent_z: Any) -> Any:
         z = self.z
-        probs = z.sigmoid() if isinstance(z, Node) else self.probs
+        probs = z.sigmoid() if on_graph(z) else self.probs
         per_element = (probs - self.targets) * tangent_z
         if self.reduction == "none":
             return per_element

@@ -15,7 +15,7 @@ import numpy as np
 from ..engine.errors import axis_error
 from ..engine.node import Node
 from ..engine.op import TensorOp, register
-from .generic import broadcast_to, exp
+from .rule_math import broadcast_to, exp
 
 #: float16, whose sums are accumulated in float32 (see `wide_sum`).
 F16 = np.dtype(np.float16)
@@ -390,7 +390,7 @@ class Var(Reduction):
     __slots__ = ("ddof", "x", "divisor")
     name = "var"
     domain = "real"
-    saved = ("x",)
+    saved: tuple[str, ...] = ("x",)
     rule = "grad_x = grad_out * 2 (x - mean(x)) / (n - ddof)"
 
     def __init__(self, axis: Any = None, keepdims: bool = False, ddof: float = 0) -> None:
@@ -433,7 +433,7 @@ class Std(Var):
     __slots__ = ("out",)
     name = "std"
     domain = "away_from_kinks"  # a kink where all the values reduced together are equal
-    saved = ("x", "out")
+    saved: tuple[str, ...] = ("x", "out")
     rule = "grad_x = grad_out (x - mean(x)) / ((n - ddof) std(x));  0 where std(x) = 0"
 
     def forward(self, x: np.ndarray) -> np.ndarray:

@@ -11,7 +11,7 @@ from operator import mul
 from typing import Any
 
 from ..engine.op import ScalarOp, register
-from .generic import sum_terms
+from .rule_math import sum_terms
 
 
 def safe_pow(x: float, y: float) -> float:

@@ -11,8 +11,8 @@ import numpy as np
 
 from ..engine.errors import ShapeError
 from ..engine.op import TensorOp, register
-from .generic import broadcast_to, scatter_add, sum_terms
 from .reductions import normalize_axis
+from .rule_math import broadcast_to, scatter_add, sum_terms
 
 
 @register
@@ -259,9 +259,9 @@ class Concatenate(TensorOp):
             if tangent is None:
                 continue
             if shape is None:
-                shape = list(tangent.shape)
-                shape[self.axis] = self.bounds[-1][1]
-                shape = tuple(shape)
+                sizes = list(tangent.shape)
+                sizes[self.axis] = self.bounds[-1][1]
+                shape = tuple(sizes)
             terms.append(scatter_add(tangent, lead + (slice(start, stop),), shape))
         return sum_terms(*terms)
 

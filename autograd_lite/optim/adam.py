@@ -44,12 +44,12 @@ class Adam(Optimizer):
     ) -> None:
         if isinstance(betas, (str, bytes)) or not isinstance(betas, Iterable):
             raise TypeError(f"Adam: betas must be a pair of numbers in [0, 1), got {betas!r}")
-        betas = tuple(betas)
-        if len(betas) != 2 or not all(isinstance(b, numbers.Real) for b in betas):
+        pair = tuple(betas)
+        if len(pair) != 2 or not all(isinstance(b, numbers.Real) for b in pair):
             raise TypeError(f"Adam: betas must be a pair of numbers in [0, 1), got {betas!r}")
         self.betas = (
-            check_fraction(betas[0], "betas[0]", "Adam"),
-            check_fraction(betas[1], "betas[1]", "Adam"),
+            check_fraction(pair[0], "betas[0]", "Adam"),
+            check_fraction(pair[1], "betas[1]", "Adam"),
         )
         self.eps = check_positive(eps, "eps", "Adam")
         self.weight_decay = check_nonnegative(weight_decay, "weight_decay", "Adam")

@@ -141,7 +141,7 @@ class Optimizer:
         All gradients are read and checked before any parameter changes, so an error (a gradient
         of the wrong shape) leaves every parameter as it was.
         """
-        work = []
+        work: list[tuple[int, Any, Any, Any]] = []
         for i, p in enumerate(self.params):
             if type(p) is Tensor or isinstance(p, Tensor):
                 grad = p.grad

@@ -27,9 +27,10 @@ from typing import Any
 import numpy as np
 
 from ..engine.node import Node
+from ..text import format_number
 from . import svg
 from .graph import SYMMETRIC_OPS, ancestors, select_nodes
-from .labels import format_array, format_number
+from .labels import format_values
 from .layout import Layout, layout_graph
 from .trace import (
     NodeRecord,
@@ -623,7 +624,7 @@ def value_text(value: Any) -> str:
         return "nothing"
     if isinstance(value, float):
         return format_number(value)
-    return format_array(np.asarray(value)).replace("\n", "")
+    return format_values(np.asarray(value)).replace("\n", "")
 
 
 def transcript(trace: Trace) -> str:

@@ -296,7 +296,7 @@ def add_op_node(
     dot.node(op_id, op_label(op, steps.get(id(node))), shape="ellipse", fillcolor=OP_COLOR,
              margin="0.04,0.02")
     dot.edge(op_id, f"n{node.id}")
-    numbered = len(node.parents) > 1 and op.name not in SYMMETRIC_OPS
+    numbered = len(node.parents) > 1 and op is not None and op.name not in SYMMETRIC_OPS
     for position, parent in enumerate(node.parents):
         if id(parent) in drawn_ids:
             if numbered:

@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from ..text import format_array, format_number
+
 #: A tensor with at most this many elements shows its values; a larger one min / mean / max.
 MAX_SHOWN_ELEMENTS = 8
 
@@ -27,30 +29,12 @@ def escape_record(text: str) -> str:
     return escaped.replace("\n", "\\n")
 
 
-def format_number(x: float) -> str:
-    """A float in 4 significant digits: `2`, `-0.25`, `1.235e+04`, `nan`."""
-    return f"{x + 0.0:.4g}"  # + 0.0 turns -0.0 into 0.0
-
-
-def format_array(array: np.ndarray) -> str:
+def format_values(array: np.ndarray) -> str:
     """Values of a small array on one line per row (`[1, 2.5]`), else `min m  mean m  max m`.
 
     `array`: any shape; at most `MAX_SHOWN_ELEMENTS` elements are written out.
     """
-    if array.size == 0:
-        return "empty"
-    if array.size <= MAX_SHOWN_ELEMENTS:
-        if array.ndim == 0:
-            return format_number(float(array))
-        return np.array2string(
-            array, separator=", ", formatter={"all": lambda v: format_number(float(v))},
-            max_line_width=60,
-        )
-    data = array.astype(np.float64, copy=False)
-    return (
-        f"min {format_number(float(data.min()))}  mean {format_number(float(data.mean()))}  "
-        f"max {format_number(float(data.max()))}"
-    )
+    return format_array(array, MAX_SHOWN_ELEMENTS)
 
 
 def value_fields(node: Any, name: str, show_grad: bool, pending: bool) -> list[str]:
@@ -69,12 +53,12 @@ def tensor_fields(node: Any, name: str, show_grad: bool, pending: bool) -> list[
     data = node._data
     fields = [name] if name else []
     fields.append(f"{tuple(data.shape)} {data.dtype}")
-    fields.append(format_array(data))
+    fields.append(format_values(data))
     if show_grad and node.requires_grad:
         grad = node.grad
         if grad is not None:
             grad = np.asarray(getattr(grad, "_data", grad))
-            fields.append("grad " + format_array(grad))
+            fields.append("grad " + format_values(grad))
         elif node._op is None or node.keeps_grad:
             fields.append(NO_GRAD_YET if pending else "grad none")
     return fields

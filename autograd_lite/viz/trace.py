@@ -25,8 +25,8 @@ import numpy as np
 
 from ..debug.steps import backward_steps
 from ..engine.node import Node
+from ..text import format_number
 from .graph import ancestors, parents_first
-from .labels import format_number
 
 #: A node box lists the values of an array up to this size, else its range.
 SHOWN_IN_BOX = 4

@@ -10,9 +10,9 @@ import pytest
 
 from autograd_lite import Tensor, Value, backward_steps, nn
 from autograd_lite.debug import Step
-from autograd_lite.debug.steps import format_number
 from autograd_lite.engine.backward import topological_order
 from autograd_lite.random import manual_seed
+from autograd_lite.text import format_number
 
 
 def value_graph() -> tuple[Value, list[Value]]:

@@ -30,13 +30,13 @@ import numpy as np
 
 from .engine.gradients import sum_to_shape
 from .engine.node import Node
-from .engine.op import CUSTOM_OPS, Op
-from .ops.generic import sum_terms
+from .engine.op import CUSTOM_OPS, TensorOp
+from .ops.rule_math import sum_terms
 from .tensor import Tensor, as_tensor, new_tensor, stack
 from .value import Value, as_value, new_value
 
 
-class Function(Op):
+class Function(TensorOp):
     """Base class of user-defined differentiable operations (see the module docstring).
 
     Class attributes a subclass may set: `name` (shown in drawings and steps; the class name
@@ -131,6 +131,8 @@ class Function(Op):
         self.kind = "scalar"
         self.broadcasts = False
         self.frees_buffers = False
+        self.freed = False  # a scalar op keeps its floats: never freed, no versions
+        self.versions = None
         raw = [v._data for v in values]
         before = dict(vars(self))
         result = self.forward(*raw)

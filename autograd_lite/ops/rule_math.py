@@ -1,4 +1,4 @@
-"""Functions that run on ndarrays and on Tensors alike, for writing vjp rules once.
+"""The math vjp rules are written with: functions that run on ndarrays and on Tensors alike.
 
 With `create_graph=False` the engine hands a rule plain arrays and these are plain NumPy
 calls. With `create_graph=True` it hands Tensors, these record graph nodes, and the gradient
@@ -15,30 +15,36 @@ import numpy as np
 from ..engine.node import Node
 
 
+def on_graph(a: Any) -> bool:
+    """True for a graph node (a Tensor or Value: `create_graph` hands rules those), False for
+    an array or number."""
+    return isinstance(a, Node)
+
+
 def data_of(a: Any) -> Any:
     """The array (or float) inside a graph node, or `a` itself: what a rule tests values on
     (a mask, a sign) whether it was handed arrays or, under `create_graph`, nodes."""
-    return a._data if isinstance(a, Node) else a
+    return a._data if on_graph(a) else a
 
 
 def exp(a: Any) -> Any:
     """e ** a, elementwise."""
-    return a.exp() if isinstance(a, Node) else np.exp(a)
+    return a.exp() if on_graph(a) else np.exp(a)
 
 
 def log(a: Any) -> Any:
     """Natural logarithm, elementwise."""
-    return a.log() if isinstance(a, Node) else np.log(a)
+    return a.log() if on_graph(a) else np.log(a)
 
 
 def sin(a: Any) -> Any:
     """Sine, elementwise."""
-    return a.sin() if isinstance(a, Node) else np.sin(a)
+    return a.sin() if on_graph(a) else np.sin(a)
 
 
 def cos(a: Any) -> Any:
     """Cosine, elementwise."""
-    return a.cos() if isinstance(a, Node) else np.cos(a)
+    return a.cos() if on_graph(a) else np.cos(a)
 
 
 #: 0-d zeros by dtype, for `zero_like`.
@@ -57,7 +63,7 @@ def zero_like(x: np.ndarray) -> np.ndarray:
 def broadcast_to(a: Any, shape: tuple[int, ...]) -> Any:
     """`a` repeated along broadcast axes to `shape` (a new array for ndarrays: `np.full` costs
     a third of `np.broadcast_to` on the small arrays of a training step)."""
-    return a.broadcast_to(shape) if isinstance(a, Node) else np.full(shape, a)
+    return a.broadcast_to(shape) if on_graph(a) else np.full(shape, a)
 
 
 def matrix_transpose(a: Any) -> Any:
@@ -76,7 +82,7 @@ def is_basic_index(index: Any) -> bool:
 
 def scatter_add(values: Any, index: Any, shape: tuple[int, ...]) -> Any:
     """Zeros of `shape` with `values` added at `index` (repeated indices add up)."""
-    if isinstance(values, Node):
+    if on_graph(values):
         return values._scatter_add(index, shape)
     out = np.zeros(shape, dtype=values.dtype)
     if is_basic_index(index) or (isinstance(index, np.ndarray) and index.dtype == bool):
