@@ -494,6 +494,18 @@ def update_micrograd():
     assert [p.data for p in model.parameters()] == [v - 0.1 * g for v, g in zip(before, grads)]
     model.zero_grad()
     assert all(p.grad == 0.0 for p in model.parameters())
+    mg = optional("micrograd.nn")
+    if mg is not None:  # the same lines on micrograd's MLP, from the same start
+        theirs = mg.MLP(2, [4, 1])
+        for ours_p, their_p in zip(model.parameters(), theirs.parameters(), strict=True):
+            their_p.data = ours_p.data
+        for net in (model, theirs):
+            loss = (net([1.0, 2.0]) - 1.0) ** 2
+            net.zero_grad()
+            loss.backward()
+            for p in net.parameters():
+                p.data -= 0.1 * p.grad
+        assert [p.data for p in model.parameters()] == [p.data for p in theirs.parameters()]
 
 
 @row(MICROGRAD, "the graph")
