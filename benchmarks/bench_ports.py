@@ -4,11 +4,10 @@
     python benchmarks/bench_ports.py --only micrograd
 
 Prints a Markdown table: the source, the work timed, the original library's time, the port's
-time on autograd_lite and their ratio. A port written against a feature of issue 15 that has
-not landed yet is timed in its variant that runs today (the table says which); one with no such
-variant shows "needs ...". Originals run in float64 where they would use float32, as in the
-tests, so both sides do the same arithmetic. Also checks that the micrograd demo's port
-reproduces the loss the notebook printed at its last step.
+time on autograd_lite and their ratio. Each port runs as written (the lines in its `CHANGES`
+aside). Originals run in float64 where they would use float32, as in the tests, so both sides
+do the same arithmetic. Also checks that the micrograd demo's port reproduces the loss the
+notebook printed at its last step.
 """
 
 from __future__ import annotations
@@ -45,60 +44,34 @@ def best_time(fn: Callable[[], Any], repeats: int) -> float:
     return min(times)
 
 
-def first_that_runs(*candidates: tuple[str, Callable[[], Any]]) -> tuple[str, Callable | None]:
-    """The first `(label, fn)` whose one trial run succeeds, or ("needs ...", None)."""
-    errors = []
-    for label, fn in candidates:
-        try:
-            fn()
-        except Exception as exc:  # noqa: BLE001 - a missing feature shows as any error
-            errors.append(type(exc).__name__)
-            continue
-        return label, fn
-    return f"not yet (the port raises {errors[0]})", None
-
-
-def sources() -> list[tuple[str, str, Callable, list[tuple[str, Callable]], int]]:
-    """(name, work, original, [(port label, port), ...], repeats) for every ported source."""
+def sources() -> list[tuple[str, str, Callable[[], Any], Callable[[], Any], int]]:
+    """(name, work, original, port, repeats) for every ported source."""
     poly_init = pytorch_polynomial_autograd.initial()
     nn_init = pytorch_polynomial_nn.initial()
     return [
         ("micrograd test_engine.py", "test_sanity_check + test_more_ops",
-         micrograd_engine.original, [("as written", micrograd_engine.port)], 200),
+         micrograd_engine.original, micrograd_engine.port, 200),
         ("micrograd demo.ipynb", "5 of the 100 training steps",
-         lambda: micrograd_demo.original(steps=5),
-         [("as written", lambda: micrograd_demo.port(steps=5))], 1),
+         lambda: micrograd_demo.original(steps=5), lambda: micrograd_demo.port(steps=5), 1),
         ("PyTorch polynomial_autograd.py", "2000 steps",
          lambda: pytorch_polynomial_autograd.original(poly_init),
-         [("as written", lambda: pytorch_polynomial_autograd.port(poly_init)),
-          ("** 2 for .pow(2)",
-           lambda: pytorch_polynomial_autograd.port(poly_init, use_pow=False))], 3),
+         lambda: pytorch_polynomial_autograd.port(poly_init), 3),
         ("PyTorch polynomial_custom_function.py", "2000 steps",
-         pytorch_polynomial_custom_function.original,
-         [("as written", pytorch_polynomial_custom_function.port),
-          ("** 2 for .pow(2)",
-           lambda: pytorch_polynomial_custom_function.port(use_pow=False))], 3),
+         pytorch_polynomial_custom_function.original, pytorch_polynomial_custom_function.port,
+         3),
         ("PyTorch polynomial_optim.py + polynomial_module.py", "2000 steps each",
          lambda: pytorch_polynomial_nn.original(nn_init),
-         [("as written", lambda: pytorch_polynomial_nn.port(nn_init)),
-          ("reshape and ** for unsqueeze and .pow",
-           lambda: pytorch_polynomial_nn.port(nn_init, new_ops=False))], 3),
+         lambda: pytorch_polynomial_nn.port(nn_init), 3),
         ("HIPS examples/neural_net.py", "5 epochs of 8 batches",
-         hips_neural_net.original, [("as written", hips_neural_net.port)], 3),
+         hips_neural_net.original, hips_neural_net.port, 3),
         ("HIPS examples/tanh.py", "tanh and 4 derivatives on 700 points",
-         hips_tanh.original,
-         [("as written", hips_tanh.port), ("grad of sum for elementwise_grad",
-                                           hips_tanh.port_with_grad)], 20),
+         hips_tanh.original, hips_tanh.port, 20),
         ("JAX cookbook: nested lists, tuples, dicts", "three gradients",
          lambda: jax_cookbook.run_pytrees(jax_cookbook.hips_lib()),
-         [("as written", lambda: jax_cookbook.run_pytrees(jax_cookbook.our_lib()))], 50),
-        ("JAX cookbook: Hessian-vector products", "2 hvps + the dense 30x40 Hessian",
-         lambda: jax_cookbook.run_hvp(jax_cookbook.hips_lib(), ways=("fwdrev", "revrev")),
-         [("as written",
-           lambda: jax_cookbook.run_hvp(jax_cookbook.our_lib(), ways=("fwdrev", "revrev"))),
-          ("autograd_lite's sum, tanh for NumPy's",
-           lambda: jax_cookbook.run_hvp(jax_cookbook.our_lib_today(),
-                                        ways=("fwdrev", "revrev")))], 5),
+         lambda: jax_cookbook.run_pytrees(jax_cookbook.our_lib()), 50),
+        ("JAX cookbook: Hessian-vector products", "3 hvps + the dense 30x40 Hessian",
+         lambda: jax_cookbook.run_hvp(jax_cookbook.hips_lib()),
+         lambda: jax_cookbook.run_hvp(jax_cookbook.our_lib()), 5),
     ]
 
 
@@ -125,20 +98,16 @@ def main() -> None:
                         help="scale every source's number of repeats by this factor")
     parser.add_argument("--only", default="", help="run the sources whose name contains this")
     args = parser.parse_args()
-    print("| source | work | original | autograd_lite | ratio | port timed |")
-    print("|---|---|---|---|---|---|")
-    for name, work, original, ports, repeats in sources():
+    print("| source | work | original | autograd_lite | ratio |")
+    print("|---|---|---|---|---|")
+    for name, work, original, port, repeats in sources():
         if args.only.lower() not in name.lower():
             continue
         repeats = max(1, round(repeats * args.repeats))
-        label, port = first_that_runs(*ports)
         theirs = best_time(original, repeats)
-        if port is None:
-            print(f"| {name} | {work} | {format_seconds(theirs)} | - | - | {label} |")
-            continue
         ours = best_time(port, repeats)
         print(f"| {name} | {work} | {format_seconds(theirs)} | {format_seconds(ours)} | "
-              f"{ours / theirs:.2f} | {label} |")
+              f"{ours / theirs:.2f} |")
     if args.only.lower() in "micrograd demo.ipynb":
         print()
         print(check_micrograd_demo())

@@ -3,13 +3,14 @@
 #
 # autograd_lite records every operation you make with its numbers, and `backward()` walks that
 # record backwards, applying the chain rule one small rule per operation. This notebook shows
-# it on a tiny expression of scalars (a `Value`), as a drawing before and after backward and
-# as a list of steps, and then trains a small network of `Tensor`s on the two-moons data set.
+# it on a tiny expression of scalars (a `Value`), as a drawing before and after backward, as a
+# list of steps and in the backprop explorer, and then trains a small network of `Tensor`s on
+# the two-moons data set.
 #
 # Run it top to bottom. The lessons (`examples/notebooks/01_derivatives.ipynb` to
 # `11_nonlinear_fit.ipynb`) take one topic each. As a script,
 # `python examples/00_start_here.py [--no-plot] [--out DIR]` prints the same and saves the
-# drawings and the figure in DIR.
+# drawings, the explorer's page and the figure in DIR.
 
 # %%
 # Setup, the same in every lesson. As a script, `--no-plot` skips the figure and `--out DIR`
@@ -135,6 +136,27 @@ a.grad = b.grad = 0.0  # stepping adds into .grad, as backward() does
 for step in backward_steps(d):
     print(step)
 print("a.grad =", a.grad, " b.grad =", b.grad)
+
+# %% [markdown]
+# ## The same steps in the explorer
+#
+# `ag.explore(d)` records those steps and lays the graph out as a page you can step through:
+# press **Next ▶** (or click inside it and use the arrow keys) to walk backward one operation
+# at a time and see the gradient arriving at each node, the operation's rule and what each
+# input gets. It leaves every `.grad` as it was. In a notebook the page shows under the cell;
+# as a script it is saved as `start_here_backprop.html` to open in a browser
+# (`page.save("backprop.html")` writes it wherever you like).
+
+# %%
+page = ag.explore(d)
+print(page.steps, "steps over", page.nodes, "nodes")
+if NOTEBOOK:
+    from IPython.display import display
+
+    display(page)
+elif not OPTIONS.no_plot:
+    OPTIONS.out.mkdir(parents=True, exist_ok=True)
+    print(f"saved {page.save(OPTIONS.out / 'start_here_backprop.html')}")
 
 # %% [markdown]
 # ## A network of Tensors on two moons

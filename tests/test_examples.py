@@ -31,7 +31,7 @@ def number_between(low: float, high: float):
 # What each lesson example must print: substrings, or (regex, check of its first group).
 EXPECTED: dict[str, list] = {
     "00_start_here.py": [
-        "a.grad = 1.0  b.grad = 2.0", "step 3 (mul): c#2 = a#0 * b#1",
+        "a.grad = 1.0  b.grad = 2.0", "step 3 (mul): c#2 = a#0 * b#1", "3 steps over 6 nodes",
         (r"training accuracy (\S+)%", number_between(97, 100)),
         "layers.0.weight#",
     ],
@@ -118,6 +118,9 @@ def test_example_runs(script, tmp_path):
     assert elapsed < TIME_BOUND, f"{script.name} took {elapsed:.1f} s"
     if plots and HAVE_MATPLOTLIB:
         assert list((tmp_path / "out").glob("*.png")), "the example saves its plot"
+    if script.name == "00_start_here.py" and HAVE_MATPLOTLIB:
+        page = (tmp_path / "out" / "start_here_backprop.html").read_text()
+        assert '<script type="application/json" id="autograd-lite-trace">' in page
     for expected in EXPECTED.get(script.name, []):
         if isinstance(expected, str):
             assert expected in result.stdout, f"{expected!r} not printed"

@@ -1,13 +1,16 @@
 """The notebooks: in sync with their scripts, and executed, with their outputs' kinds checked.
 
 Each notebook runs top to bottom in a fresh Jupyter kernel (nbclient, ipykernel), as a learner
-would run it: the drawings must come out as `image/svg+xml` and the figures as `image/png`,
+would run it: the drawings must come out as `image/svg+xml`, the figures as `image/png` and the
+start-here notebook's backprop explorer as `text/html` (the explorer's page inside an iframe),
 and no cell may raise. Skipped cleanly where nbclient or ipykernel is missing.
 """
 
 from __future__ import annotations
 
+import html
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -59,6 +62,24 @@ def outputs_of(notebook: object) -> list[dict]:
             for output in cell.outputs]
 
 
+TRACE = re.compile(r'<script type="application/json" id="autograd-lite-trace">(.*?)</script>',
+                   re.DOTALL)
+
+
+def explorer_traces(outputs: list[dict]) -> list[dict]:
+    """The trace of every explorer page shown inline: the `text/html` outputs holding an iframe
+    whose `srcdoc` is the explorer's page, its embedded JSON trace parsed."""
+    traces = []
+    for output in outputs:
+        if output.output_type not in ("display_data", "execute_result"):
+            continue
+        for srcdoc in re.findall(r'<iframe srcdoc="([^"]*)"', output.data.get("text/html", "")):
+            match = TRACE.search(html.unescape(srcdoc))
+            if match:
+                traces.append(json.loads(match.group(1)))
+    return traces
+
+
 @pytest.mark.skipif(not HAVE_JUPYTER, reason="nbclient or ipykernel is not installed")
 @pytest.mark.parametrize("script", scripts(), ids=lambda p: p.stem)
 def test_notebook_runs_and_shows_its_figures(script, monkeypatch):
@@ -80,4 +101,10 @@ def test_notebook_runs_and_shows_its_figures(script, monkeypatch):
         if HAVE_DOT:
             assert kinds.count("image/svg+xml") == 2, f"two drawings expected, got {kinds}"
         assert "layers.0.weight#" in text and "a.grad = 1.0  b.grad = 2.0" in text
+        assert kinds.count("text/html") == 1, f"one explorer expected, got {kinds}"
+        traces = explorer_traces(outputs)
+        assert len(traces) == 1, "the text/html output is not the explorer's page"
+        # the steps of backward_steps(d) printed above: add, then a ** 2, then a * b
+        assert [step["op"] for step in traces[0]["steps"]] == ["add", "pow", "mul"]
+        assert "3 steps over 6 nodes" in text
     assert elapsed < 30, f"{script.name} took {elapsed:.1f} s"

@@ -4,15 +4,13 @@ Each row of a table is a test below, registered under the table's heading and th
 cell; `test_every_row_of_the_guide_has_a_test` keeps the page and this file in step. A row's
 original side runs where that library is installed (PyTorch, micrograd, HIPS autograd; JAX is
 not, so its rows compare with HIPS autograd, which means the same thing, or with known
-values). Rows marked *(soon)* on the page are the API's spelling for a feature still being
-built: their tests are strict xfails that turn into failures to unmark when it lands.
+values).
 """
 
 from __future__ import annotations
 
 import importlib
 import math
-import re
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -26,14 +24,14 @@ from autograd_lite import Tensor, nn, optim
 PAGE = Path(__file__).resolve().parents[2] / "docs" / "porting.md"
 PYTORCH, MICROGRAD, FUNCTIONAL = "From PyTorch", "From micrograd", "From HIPS autograd and JAX"
 
-#: (table, row) -> (test, the feature it still needs or None)
-ROWS: dict[tuple[str, str], tuple[Callable[[], None], str | None]] = {}
+#: (table, row) -> its test
+ROWS: dict[tuple[str, str], Callable[[], None]] = {}
 
 
-def row(table: str, name: str, needs: str | None = None):
+def row(table: str, name: str):
     def register(test: Callable[[], None]) -> Callable[[], None]:
         assert (table, name) not in ROWS, (table, name)
-        ROWS[(table, name)] = (test, needs)
+        ROWS[(table, name)] = test
         return test
     return register
 
@@ -168,6 +166,9 @@ def elementwise_functions():
     x = ag.Tensor(np.linspace(-2, 2, 5), requires_grad=True)
     out = np.sin(x) + ag.exp(x) + x.relu()
     assert isinstance(out, Tensor)
+    close(ag.sin(x).data, np.sin(x).data)
+    assert isinstance(np.exp(x), Tensor)
+    close(np.exp(x).data, ag.exp(x).data)
     out.sum().backward()
     close(x.grad, np.cos(x.data) + np.exp(x.data) + (x.data > 0))
     torch = torch_or_none()
@@ -186,6 +187,13 @@ def powers_and_new_axes():
     close(xx.data, x.data[:, None] ** np.array([1, 2, 3]))
     xx.sum().backward()
     close(x.grad, 1 + 2 * x.data + 3 * x.data ** 2)
+    torch = torch_or_none()
+    if torch is not None:
+        tx = torch.tensor(np.linspace(-1, 1, 4), requires_grad=True)
+        txx = tx.unsqueeze(-1).pow(torch.tensor([1, 2, 3]))
+        close(xx.data, txx.detach().numpy())
+        txx.sum().backward()
+        close(x.grad, tx.grad.numpy())
 
 
 @row(PYTORCH, "layers")
@@ -216,8 +224,24 @@ def custom_module():
 
     model = Scale()
     assert [name for name, _ in model.named_parameters()] == ["a"]
+    assert model.a.shape == () and model.a.requires_grad
     model(ag.Tensor([1.0, 2.0])).sum().backward()
     close(model.a.grad, 3.0)
+    torch = torch_or_none()
+    if torch is not None:
+        class TorchScale(torch.nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.a = torch.nn.Parameter(torch.randn(()))
+
+            def forward(self, x):
+                return self.a * x
+
+        theirs = TorchScale()
+        assert [name for name, _ in theirs.named_parameters()] == ["a"]
+        assert tuple(theirs.a.shape) == model.a.shape
+        theirs(torch.tensor([1.0, 2.0])).sum().backward()
+        close(theirs.a.grad.numpy(), model.a.grad)
 
 
 @row(PYTORCH, "loss modules")
@@ -470,6 +494,18 @@ def update_micrograd():
     assert [p.data for p in model.parameters()] == [v - 0.1 * g for v, g in zip(before, grads)]
     model.zero_grad()
     assert all(p.grad == 0.0 for p in model.parameters())
+    mg = optional("micrograd.nn")
+    if mg is not None:  # the same lines on micrograd's MLP, from the same start
+        theirs = mg.MLP(2, [4, 1])
+        for ours_p, their_p in zip(model.parameters(), theirs.parameters(), strict=True):
+            their_p.data = ours_p.data
+        for net in (model, theirs):
+            loss = (net([1.0, 2.0]) - 1.0) ** 2
+            net.zero_grad()
+            loss.backward()
+            for p in net.parameters():
+                p.data -= 0.1 * p.grad
+        assert [p.data for p in model.parameters()] == [p.data for p in theirs.parameters()]
 
 
 @row(MICROGRAD, "the graph")
@@ -558,6 +594,10 @@ def numpy_functions_inside_f():
     W = np.array([0.5, -0.25])
     ours = ag.grad(lambda W: np.sum(np.tanh(np.dot(x, W))))(W)
     close(ours, x.T @ (1 - np.tanh(x @ W) ** 2))
+    autograd = hips()
+    if autograd is not None:
+        import autograd.numpy as anp
+        close(ours, autograd.grad(lambda W: anp.sum(anp.tanh(anp.dot(x, W))))(W))
 
 
 @row(FUNCTIONAL, "grad")
@@ -626,16 +666,24 @@ def vjp_and_jvp():
     out2, tangent = ag.jvp(f, (x,), (v,))
     close(out2, out)
     close(tangent, J @ v)
+    autograd = hips()
+    if autograd is not None:  # HIPS autograd spells them make_vjp and make_jvp
+        import autograd.numpy as anp
+        g = vector_function(anp)
+        hips_vjp, hips_out = autograd.make_vjp(g)(x)
+        close(hips_out, out)
+        close(vjp_fn(v)[0], hips_vjp(v))
+        close(tangent, autograd.make_jvp(g)(x)(v)[1])
 
 
 @row(FUNCTIONAL, "Hessian-vector products")
 def hessian_vector_products():
     def f(X):
-        return ag.sum(ag.tanh(X) ** 2)
+        return np.sum(np.tanh(X) ** 2)
 
     rng = np.random.default_rng(0)
     X, V = rng.normal(size=(3, 4)), rng.normal(size=(3, 4))
-    revrev = ag.grad(lambda X: ag.sum(ag.grad(f)(X) * V))(X)
+    revrev = ag.grad(lambda X: np.vdot(ag.grad(f)(X), V))(X)
     fwdrev = ag.jvp(ag.grad(f), (X,), (V,))[1]
     dense = np.tensordot(ag.hessian(f)(X), V, 2)
     close(revrev, dense)
@@ -649,12 +697,20 @@ def hessian_vector_products():
 @row(FUNCTIONAL, "nested transforms with closures")
 def nested_closures():
     assert ag.grad(lambda x: x * ag.grad(lambda y: x * y)(2.0))(1.0) == 2.0
+    autograd = hips()
+    if autograd is not None:
+        assert autograd.grad(lambda x: x * autograd.grad(lambda y: x * y)(2.0))(1.0) == 2.0
 
 
 @row(FUNCTIONAL, "elementwise_grad")
 def elementwise_grad_row():
     x = np.linspace(-2, 2, 5)
-    close(ag.elementwise_grad(ag.tanh)(x), 1 - np.tanh(x) ** 2)
+    ours = ag.elementwise_grad(np.tanh)(x)
+    close(ours, 1 - np.tanh(x) ** 2)
+    autograd = hips()
+    if autograd is not None:
+        import autograd.numpy as anp
+        close(ours, autograd.elementwise_grad(anp.tanh)(x))
 
 
 @row(FUNCTIONAL, "pytrees")
@@ -663,8 +719,31 @@ def pytrees_row():
         return ((params["W"] * 2.0) ** 2).sum() + params["b"] ** 2
 
     grads = ag.grad(loss)({"W": np.array([1.0, -1.0]), "b": 3.0})
+    assert list(grads) == ["W", "b"]
     close(grads["W"], [8.0, -8.0])
     close(grads["b"], 6.0)
+
+    def net(np_):
+        def output(params, x):
+            for W, b in params:
+                x = np_.tanh(np_.dot(x, W) + b)
+            return np_.sum(x)
+        return output
+
+    rng = np.random.default_rng(0)
+    params = [(rng.normal(size=(2, 3)), rng.normal(size=3)),
+              (rng.normal(size=(3, 1)), rng.normal(size=1))]
+    x = rng.normal(size=(4, 2))
+    pairs = ag.grad(net(np))(params, x)
+    assert type(pairs) is list and all(type(pair) is tuple for pair in pairs)
+    assert [g.shape for pair in pairs for g in pair] == [(2, 3), (3,), (3, 1), (1,)]
+    autograd = hips()
+    if autograd is not None:
+        import autograd.numpy as anp
+        theirs = autograd.grad(net(anp))(params, x)
+        for ours_pair, their_pair in zip(pairs, theirs, strict=True):
+            for ours_leaf, their_leaf in zip(ours_pair, their_pair, strict=True):
+                close(ours_leaf, their_leaf)
 
 
 @row(FUNCTIONAL, "logsumexp")
@@ -681,8 +760,15 @@ def logsumexp_row():
 @row(FUNCTIONAL, "products and remainders")
 def products_and_remainders():
     x = np.array([1.5, -2.0, 4.0])
+    close(ag.grad(lambda x: np.prod(x))(x), [-8.0, 6.0, -3.0])
     close(ag.grad(lambda x: ag.prod(x))(x), [-8.0, 6.0, -3.0])
     close(ag.grad(lambda x: (x % 1.0).sum())(x), [1.0, 1.0, 1.0])
+    close(ag.Tensor(x) % 1.0, x % 1.0)
+    autograd = hips()
+    if autograd is not None:
+        import autograd.numpy as anp
+        close(autograd.grad(lambda x: anp.prod(x))(x), [-8.0, 6.0, -3.0])
+        close(autograd.grad(lambda x: anp.sum(x % 1.0))(x), [1.0, 1.0, 1.0])
 
 
 @row(FUNCTIONAL, "checking a gradient")
@@ -737,37 +823,29 @@ def update_functional():
 
 # ---- the page and this file in step -----------------------------------------------------------
 
-def page_rows() -> dict[tuple[str, str], bool]:
-    """(table, row) -> whether the row is marked *(soon)*, for every table row of the page."""
-    rows: dict[tuple[str, str], bool] = {}
+def page_rows() -> list[tuple[str, str]]:
+    """(table, row) for every row of the three tables on the page, in order."""
+    rows: list[tuple[str, str]] = []
     heading = ""
     for line in PAGE.read_text().splitlines():
         if line.startswith("## "):
             heading = line[3:].strip()
         elif line.startswith("|") and heading in (PYTORCH, MICROGRAD, FUNCTIONAL):
             first = line.split("|")[1].strip()
-            if first in ("", "---"):
-                continue
-            soon = first.endswith("*(soon)*")
-            rows[(heading, re.sub(r"\s*\*\(soon\)\*$", "", first))] = soon
+            if first not in ("", "---"):
+                rows.append((heading, first))
     return rows
 
 
 def test_every_row_of_the_guide_has_a_test():
     rows = page_rows()
+    assert len(rows) == len(set(rows)), "a row name appears twice in one table"
     assert set(rows) == set(ROWS), (
         f"rows without a test: {sorted(set(rows) - set(ROWS))}; "
         f"tests without a row: {sorted(set(ROWS) - set(rows))}")
-    for key, soon in rows.items():
-        assert soon == (ROWS[key][1] is not None), f"{key}: *(soon)* on the page, needs= here"
 
 
-def row_params():
-    for (table, name), (test, needs) in sorted(ROWS.items()):
-        marks = [pytest.mark.xfail(strict=True, reason=f"needs {needs}")] if needs else []
-        yield pytest.param(test, id=f"{table[5:]}: {name}", marks=marks)
-
-
-@pytest.mark.parametrize("test", row_params())
+@pytest.mark.parametrize("test", [pytest.param(test, id=f"{table[5:]}: {name}")
+                                  for (table, name), test in sorted(ROWS.items())])
 def test_row(test):
     test()

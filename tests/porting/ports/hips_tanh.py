@@ -20,7 +20,6 @@ CHANGES = [
      "from autograd_lite import elementwise_grad as egrad", "the import"),
     ("plt.plot(...), plt.savefig('tanh.png')", "(returned instead)", "the test compares arrays"),
 ]
-NEEDS = {"from autograd_lite import elementwise_grad as egrad": "elementwise_grad"}
 
 
 def run(np: Any, egrad: Any) -> list[Any]:
@@ -49,13 +48,3 @@ def port() -> list[Any]:
     from autograd_lite import elementwise_grad as egrad
     return run(np, egrad)
 
-
-def port_with_grad() -> list[Any]:
-    """The port before `elementwise_grad` exists: the same function from `grad` (one line)."""
-    import numpy as np
-
-    from autograd_lite import grad
-
-    def egrad(f):
-        return grad(lambda x: f(x).sum())
-    return run(np, egrad)

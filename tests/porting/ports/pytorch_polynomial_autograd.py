@@ -28,8 +28,6 @@ CHANGES = [
      "the same numbers)"),
     ("with torch.no_grad():", "with no_grad():", "the name"),
 ]
-#: Lines that run unchanged once issue 15's new ops are in (until then `** 2` replaces them).
-NEEDS = {"loss = (y_pred - y).pow(2).sum()": "Tensor.pow"}
 
 STEPS = 2000
 
@@ -64,7 +62,7 @@ def original(init: list[float], steps: int = STEPS) -> tuple[list, list]:
     return printed, [a.item(), b.item(), c.item(), d.item()]
 
 
-def port(init: list[float], steps: int = STEPS, use_pow: bool = True) -> tuple[list, list]:
+def port(init: list[float], steps: int = STEPS) -> tuple[list, list]:
     from autograd_lite import Tensor, no_grad
     x = Tensor(np.linspace(-math.pi, math.pi, 2000))
     y = np.sin(x)
@@ -73,7 +71,7 @@ def port(init: list[float], steps: int = STEPS, use_pow: bool = True) -> tuple[l
     learning_rate = 1e-6
     for t in range(steps):
         y_pred = a + b * x + c * x ** 2 + d * x ** 3
-        loss = (y_pred - y).pow(2).sum() if use_pow else ((y_pred - y) ** 2).sum()
+        loss = (y_pred - y).pow(2).sum()
         if t % 100 == 99:
             printed.append((t, loss.item()))
         loss.backward()

@@ -36,7 +36,6 @@ CHANGES = [
      "a = Tensor(0.0, requires_grad=True)", "the constructor"),
     ("with torch.no_grad():", "with no_grad():", "the name"),
 ]
-NEEDS = {"loss = (y_pred - y).pow(2).sum()": "Tensor.pow"}
 
 STEPS = 2000
 
@@ -83,7 +82,7 @@ def original(steps: int = STEPS) -> tuple[list, list]:
     return printed, [a.item(), b.item(), c.item(), d.item()]
 
 
-def port(steps: int = STEPS, use_pow: bool = True) -> tuple[list, list]:
+def port(steps: int = STEPS) -> tuple[list, list]:
     from autograd_lite import Function, Tensor, no_grad
 
     class LegendrePolynomial3(Function):
@@ -106,7 +105,7 @@ def port(steps: int = STEPS, use_pow: bool = True) -> tuple[list, list]:
     for t in range(steps):
         P3 = LegendrePolynomial3.apply
         y_pred = a + b * P3(c + d * x)
-        loss = (y_pred - y).pow(2).sum() if use_pow else ((y_pred - y) ** 2).sum()
+        loss = (y_pred - y).pow(2).sum()
         if t % 100 == 99:
             printed.append((t, loss.item()))
         loss.backward()

@@ -27,7 +27,6 @@ CHANGES = [
      "no global random state: NumPy's generator draws (both sides take the same numbers here)"),
     ("super().__init__()", "super().__init__()", "kept: optional here, harmless"),
 ]
-NEEDS = {"xx = x.unsqueeze(-1).pow(p)": "Tensor.unsqueeze and Tensor.pow"}
 
 STEPS = 2000
 
@@ -96,15 +95,14 @@ def original(init: dict[str, list[float]], steps: int = STEPS) -> dict[str, tupl
     return {"sequential": sequential, "module": module}
 
 
-def port(init: dict[str, list[float]], steps: int = STEPS,
-         new_ops: bool = True) -> dict[str, tuple]:
+def port(init: dict[str, list[float]], steps: int = STEPS) -> dict[str, tuple]:
     from autograd_lite import Tensor, nn, optim
     x = Tensor(np.linspace(-math.pi, math.pi, 2000))
     y = np.sin(x)
 
     # polynomial_optim.py
     p = Tensor([1, 2, 3])
-    xx = x.unsqueeze(-1).pow(p) if new_ops else x.reshape(-1, 1) ** p
+    xx = x.unsqueeze(-1).pow(p)
     model = nn.Sequential(nn.Linear(3, 1), nn.Flatten(0, 1))
     weights = init["linear"]
     model.load_state_dict({"0.weight": [weights[1:]], "0.bias": weights[:1]})
