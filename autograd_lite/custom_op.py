@@ -49,6 +49,7 @@ class Function(TensorOp):
     """
 
     kind = "tensor"
+    broadcasts = True  # a user's vjp may return gradients in the broadcast shape
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -30,8 +30,9 @@ class Op:
     - `rule`: the derivative rule in one line of math, for the generated docs table;
     - `saved`: the attribute names of the values kept for backward;
     - `smooth`: whether second derivatives are meaningful (the tests check them);
-    - `broadcasts`: whether the op broadcasts its inputs, so the engine sums each gradient
-      back to its input's shape;
+    - `broadcasts`: whether the op broadcasts its inputs (`x + y` of shapes (3, 1) and (4,)):
+      then its vjp may return gradients in the broadcast shape and the engine sums each back
+      to its input's shape; an op that does not leaves its gradients as they are;
     - `frees_buffers`: whether backward without `retain_graph` drops the saved values;
     - `domain`: where the op is differentiable, one of `DOMAINS` for every input or a tuple
       with one per input (the property tests sample from it).
@@ -50,7 +51,7 @@ class Op:
     rule: str = ""
     saved: tuple[str, ...] = ()
     smooth: bool = True
-    broadcasts: bool = True
+    broadcasts: bool = False
     frees_buffers: bool = True
     domain: str | tuple[str, ...] = "real"
     freed: bool = False
@@ -103,7 +104,6 @@ class ScalarOp(Op):
     __slots__ = ()
 
     kind = "scalar"
-    broadcasts = False
     frees_buffers = False
 
 

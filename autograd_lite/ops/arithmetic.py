@@ -45,6 +45,7 @@ class Add(TensorOp):
     """out = x + y.   grad_x = grad_out, grad_y = grad_out (summed over broadcast axes)."""
 
     __slots__ = ()
+    broadcasts = True
     name = "add"
     domain = "real"
     rule = "d(x + y) = dx + dy"
@@ -67,6 +68,7 @@ class Sub(TensorOp):
     """out = x - y.   grad_x = grad_out, grad_y = -grad_out."""
 
     __slots__ = ()
+    broadcasts = True
     name = "sub"
     domain = "real"
     rule = "d(x - y) = dx - dy"
@@ -89,6 +91,7 @@ class Mul(TensorOp):
     """out = x * y.   grad_x = grad_out * y, grad_y = grad_out * x."""
 
     __slots__ = ("x", "y")
+    broadcasts = True
     name = "mul"
     domain = "real"
     saved = ("x", "y")
@@ -120,6 +123,7 @@ class Div(TensorOp):
     """out = x / y.   grad_x = grad_out / y, grad_y = -grad_out * out / y."""
 
     __slots__ = ("y", "out")
+    broadcasts = True
     name = "div"
     domain = ("real", "nonzero")
     saved = ("y", "out")
@@ -163,6 +167,7 @@ class Pow(TensorOp):
     """
 
     __slots__ = ("x", "y", "out")
+    broadcasts = True
     name = "pow"
     domain = ("positive", "real")
     saved = ("x", "y", "out")
@@ -240,6 +245,7 @@ class Mod(TensorOp):
     """
 
     __slots__ = ("quotient",)
+    broadcasts = True
     name = "mod"
     domain = ("away_from_kinks", "positive")
     saved = ("quotient",)

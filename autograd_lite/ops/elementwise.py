@@ -222,6 +222,7 @@ class Maximum(TensorOp):
     """out = max(x, y) elementwise.   grad_x = grad_out * [x > y], ties split 1/2 : 1/2."""
 
     __slots__ = ("share",)
+    broadcasts = True
     name = "maximum"
     domain = "away_from_kinks"
     saved = ("share",)
@@ -251,6 +252,7 @@ class Minimum(TensorOp):
     """out = min(x, y) elementwise.   grad_x = grad_out * [x < y], ties split 1/2 : 1/2."""
 
     __slots__ = ("share",)
+    broadcasts = True
     name = "minimum"
     domain = "away_from_kinks"
     saved = ("share",)
@@ -287,6 +289,7 @@ class Clip(TensorOp):
     """
 
     __slots__ = ("a_min", "a_max", "inputs", "mask", "min_mask", "max_mask")
+    broadcasts = True
     name = "clip"
     domain = "away_from_kinks"
     saved = ("mask", "min_mask", "max_mask")
@@ -368,6 +371,7 @@ class Where(TensorOp):
     """
 
     __slots__ = ("mask",)
+    broadcasts = True
     name = "where"
     domain = "real"
     saved = ("mask",)

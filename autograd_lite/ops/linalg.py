@@ -45,6 +45,7 @@ class MatMul(TensorOp):
     """
 
     __slots__ = ("x", "y")
+    broadcasts = True
     name = "matmul"
     domain = "real"
     saved = ("x", "y")
@@ -138,7 +139,6 @@ class Linear(TensorOp):
     name = "linear"
     domain = "real"
     saved = ("x", "weight")
-    broadcasts = False  # every gradient below already has its input's shape
     rule = "grad_x = grad_out @ W,  grad_W = grad_out^T @ x,  grad_b = sum(grad_out, batch axes)"
 
     def forward(self, x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None = None

@@ -57,7 +57,6 @@ class MSELoss(TensorOp):
     name = "mse_loss"
     domain = "real"
     saved = ("pred", "target", "diff")
-    broadcasts = False  # pred and target have one shape, and so do their gradients
     rule = "grad_pred = 2 (pred - target) grad_out / size (mean),  grad_target = -grad_pred"
 
     def __init__(self, reduction: str = "mean") -> None:
@@ -116,7 +115,6 @@ class CrossEntropy(TensorOp):
     name = "cross_entropy"
     domain = "real"
     saved = ("x", "probs")
-    broadcasts = False
     rule = "grad_x = (softmax(x) - onehot(labels)) grad_out / n (mean)"
 
     def __init__(self, labels: np.ndarray, reduction: str = "mean") -> None:
@@ -186,7 +184,6 @@ class BinaryCrossEntropyWithLogits(TensorOp):
     name = "binary_cross_entropy_with_logits"
     domain = "real"
     saved = ("z", "probs")
-    broadcasts = False  # the logits and their gradient have one shape
     rule = "grad_z = (sigmoid(z) - y) grad_out / size (mean)"
 
     def __init__(self, targets: np.ndarray, reduction: str = "mean") -> None:

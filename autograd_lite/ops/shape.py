@@ -88,6 +88,7 @@ class BroadcastTo(TensorOp):
     """out = x repeated to `shape` by broadcasting.   grad_x = grad_out summed back."""
 
     __slots__ = ("shape",)
+    broadcasts = True  # its vjp hands back grad_out: the engine sums it to x's shape
     name = "broadcast_to"
     domain = "real"
     rule = "grad_x = grad_out summed over the broadcast axes"
