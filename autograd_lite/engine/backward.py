@@ -8,7 +8,6 @@ to the gradients of its inputs. Every function here works for `Value` and `Tenso
 
 from __future__ import annotations
 
-import gc
 from collections import deque
 from collections.abc import Iterator
 from typing import Any
@@ -96,17 +95,6 @@ def backward_step(node: Node, op: Op, grad_out: Any, create_graph: bool = False,
 def run_backward(
     root: Node, grad: Any, retain_graph: bool = False, create_graph: bool = False
 ) -> None:
-    """Run the whole backward pass from `root`, seeded with `grad` (see `iterate_backward`).
-
-    The cyclic garbage collector is paused for the pass: the pass creates no reference cycles,
-    and on a large graph the collector would otherwise rescan every node many times over.
-    """
-    collecting = gc.isenabled()
-    if collecting:
-        gc.disable()
-    try:
-        # Drain the loop, keeping none of its steps (a deque of length 0 drops each at once).
-        deque(iterate_backward(root, grad, retain_graph, create_graph, False), maxlen=0)
-    finally:
-        if collecting:
-            gc.enable()
+    """Run the whole backward pass from `root`, seeded with `grad` (see `iterate_backward`)."""
+    # Drain the loop, keeping none of its steps (a deque of length 0 drops each at once).
+    deque(iterate_backward(root, grad, retain_graph, create_graph, False), maxlen=0)
