@@ -930,20 +930,20 @@ LOG10 = float(np.log(10.0))
 BINARY_UFUNCS: dict[str, Any] = {
     "add": binary(Add), "subtract": binary(Sub), "multiply": binary(Mul),
     "divide": binary(Div), "true_divide": binary(Div), "power": binary(Pow),
-    "float_power": binary(Pow), "matmul": binary(MatMul), "maximum": binary(Maximum),
+    "matmul": binary(MatMul), "maximum": binary(Maximum),
     "minimum": binary(Minimum), "fmax": binary(Maximum), "fmin": binary(Minimum),
     "remainder": binary(Mod),
 }
 UNARY_UFUNCS: dict[str, Any] = {
-    "negative": unary(Neg), "positive": lambda x: x, "exp": unary(Exp), "log": unary(Log),
+    "negative": unary(Neg), "exp": unary(Exp), "log": unary(Log),
     "sqrt": unary(Sqrt), "absolute": unary(Abs), "fabs": unary(Abs), "sin": unary(Sin),
     "cos": unary(Cos), "tanh": unary(Tanh), "square": lambda x: x * x,
     "reciprocal": lambda x: 1.0 / x, "log1p": lambda x: (x + 1.0).log(),
     "expm1": lambda x: x.exp() - 1.0, "exp2": lambda x: 2.0 ** x,
     "log2": lambda x: x.log() / LOG2, "log10": lambda x: x.log() / LOG10,
     "tan": lambda x: x.sin() / x.cos(), "sinh": lambda x: (x.exp() - (-x).exp()) * 0.5,
-    "cosh": lambda x: (x.exp() + (-x).exp()) * 0.5, "conjugate": lambda x: x,
-}
+    "cosh": lambda x: (x.exp() + (-x).exp()) * 0.5,
+}  # and float_power, positive, conjugate: see numpy_functions
 #: Ufuncs whose result has no derivative: computed on the values, returned as NumPy returns.
 VALUE_UFUNCS = {
     "less", "less_equal", "greater", "greater_equal", "equal", "not_equal", "isnan", "isinf",
@@ -1083,6 +1083,8 @@ def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> T
     The 2-norm's gradient at 0 is 0, as in PyTorch. Singular-value norms (matrix `ord` 2, -2,
     "nuc") have no derivative rule here: `TypeError`."""
     x = as_tensor(x)
+    if x._data.dtype.kind == "c":  # |z|, not z * z; complex tensors never require grad
+        return constant(np.asarray(np.linalg.norm(x._data, ord, axis, keepdims)))
     if axis is None:
         if ord is None:
             return apply_unary(Norm(None, keepdims), x)
