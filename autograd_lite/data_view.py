@@ -77,6 +77,20 @@ def share_versions(view: Any, base: Any) -> None:
                 member._shares = group
 
 
+def graph_sharer(tensor: Any) -> Any:
+    """Another live tensor on `tensor`'s memory that requires grad (a view of it, or what it is
+    a view of), or None. An in-place operator recorded on `tensor` would change that one's
+    values without changing its history."""
+    group = getattr(tensor, "_shares", None)
+    if group is None:
+        return None
+    for ref in group:
+        member = ref()
+        if member is not None and member is not tensor and member.requires_grad:
+            return member
+    return None
+
+
 def leave_shared(tensor: Any) -> None:
     """`tensor` got a new array of its own: its writes no longer concern the others."""
     group = getattr(tensor, "_shares", None)

@@ -17,6 +17,7 @@ from .data_view import (
     DataView,
     bump_version,
     data_view,
+    graph_sharer,
     leave_shared,
     read_only,
     share_versions,
@@ -844,16 +845,37 @@ def update_in_place(t: Tensor, op_class: type[Op], other: Any, symbol: str) -> T
                 "For a hand-written update step, do it inside `with no_grad():`; for a new "
                 f"tensor, write t = t {symbol[:-1]} other."
             )
-        return record_in_place(t, op_class(), other)
+        shared = graph_sharer(t)
+        if shared is not None:
+            raise shared_memory_error(t, shared, symbol)
+        return record_in_place(t, op_class(), other, symbol)
+    # Computed aside and cast first, so an operator that fails (a cast NumPy refuses, a
+    # FloatingPointError under np.errstate) leaves the tensor as it was.
+    result = in_place_cast(t, IN_PLACE_UFUNCS[op_class](t._data, other._data), symbol)
     target = t._data
     if not target.flags.writeable:
         target = writable(target)
-    IN_PLACE_UFUNCS[op_class](target, other._data, out=target, casting="same_kind")
+    target[...] = result
     bump_version(t)
     return t
 
 
-def record_in_place(t: Tensor, op: Op, other: Tensor) -> Tensor:
+def in_place_cast(t: Tensor, result: Any, symbol: str) -> np.ndarray:
+    """`result` in `t`'s dtype, by NumPy's same-kind rule (as `ndarray += ...`); refused with a
+    TypeError before anything is written (an integer tensor cannot hold a float result)."""
+    result = np.asarray(result)
+    try:
+        return result.astype(t._data.dtype, casting="same_kind", copy=False)
+    except TypeError:
+        raise TypeError(
+            f"{symbol}: the result has dtype {result.dtype}, which the tensor's dtype "
+            f"{t._data.dtype} cannot hold (NumPy's same-kind rule, as for an ndarray); convert "
+            "the tensor first, e.g. t = Tensor(t.data.astype(np.float64)), or write a new "
+            f"tensor: t = t {symbol[:-1]} other"
+        ) from None
+
+
+def record_in_place(t: Tensor, op: Op, other: Tensor, symbol: str = "in place") -> Tensor:
     """Record `t = op(t, other)` with `t` keeping its identity and its memory.
 
     A new node (`before`) takes over `t`'s old values (a copy), op and parents; `t` becomes the
@@ -868,14 +890,18 @@ def record_in_place(t: Tensor, op: Op, other: Tensor) -> Tensor:
     before.parents = t.parents
     before._op = t._op
     before.requires_grad = t.requires_grad
-    before.keeps_grad = t.keeps_grad
+    before.keeps_grad = False  # retain_grad stays with t: its .grad is for the new values
     before._hooks = t._hooks
     before.id = t.id
     before.label = t.label
     before._prior = getattr(t, "_prior", None)
-    result = op.forward(before._data, other._data)
+    if other is t:  # `t += t`: the operand is t's old values, with their history
+        other = before
+    computed = op.forward(before._data, other._data)
+    # cast before writing: a refused cast (int += float) leaves t as it was
+    result = in_place_cast(t, computed, symbol)
     target = t._data if t._data.flags.writeable else writable(t._data)
-    np.copyto(target, result, casting="same_kind")
+    target[...] = result
     bump_version(t)  # views of t, and ops that saved t's memory, see the change
     before._version = t._version
     previous_op = before._op
@@ -884,7 +910,7 @@ def record_in_place(t: Tensor, op: Op, other: Tensor) -> Tensor:
         # The op that made t did not keep t's own memory: its gradient is still right.
         previous_op.versions = (before._version, *previous_op.versions[1:])
     for name in op.saved:  # the op's saved output is t's memory (create_graph finds it there)
-        if getattr(op, name) is result:
+        if getattr(op, name) is computed:
             setattr(op, name, t._data)
     op.needs_grad = (before.requires_grad, other.requires_grad)
     op.versions = (t._version, before._version, other._version) if op.saved else None
@@ -892,13 +918,26 @@ def record_in_place(t: Tensor, op: Op, other: Tensor) -> Tensor:
     t.parents = (before, other)
     t._op = op
     t.requires_grad = True
-    t.keeps_grad = False
     t.grad = None
     t._hooks = None
     t.id = next_id()
     t._prior = before
     History.rewrites += 1
     return t
+
+
+def shared_memory_error(t: Tensor, shared: Tensor, symbol: str) -> RuntimeError:
+    """The error for an in-place operator, while recording, on a tensor whose memory another
+    tensor on the graph also shows (a view of it, or what it is a view of)."""
+    name = f"'{t.label}'" if t.label else f"of shape {t._data.shape}"
+    other = f"'{shared.label}'" if shared.label else f"of shape {shared._data.shape}"
+    return RuntimeError(
+        f"{symbol}: tensor {name} shares its memory with tensor {other}, which is on the graph "
+        "(one is a view of the other: t[...], t.T, t.reshape(...)); changing it in place while "
+        "recording would change that tensor's values but not its history, so gradients through "
+        f"it would be wrong. Write t = t {symbol[:-1]} other for a new tensor, or make the "
+        "change inside `with no_grad():`."
+    )
 
 
 def saved_shares_memory(op: Op, array: np.ndarray) -> bool:

@@ -308,6 +308,16 @@ def numpy_function_with_out(ctx: Context) -> None:
     np.sum(x, axis=0, out=buffer)
 
 
+@bad_input(NUMPY, "dtype= on a NumPy function of a Tensor",
+           "np.concatenate([x, x], dtype=np.float32)  # x float64", TypeError,
+           r"numpy\.concatenate: dtype=float32 differs from the tensor's float64",
+           r"convert the tensor first .* or drop dtype=")
+def numpy_function_with_another_dtype(ctx: Context) -> None:
+    x = param()
+    ctx.watch(x)
+    np.concatenate([x, x], dtype=np.float32)
+
+
 @bad_input(NUMPY, "A NumPy ufunc method without a derivative rule",
            "np.maximum.accumulate(x)", TypeError,
            r"numpy\.maximum\.accumulate cannot run on a Tensor and keep its gradient",
@@ -538,6 +548,28 @@ def in_place_operator_changing_the_shape(ctx: Context) -> None:
     ctx.watch(b)
     with ag.no_grad():
         b += np.ones((4, 3))
+
+
+@bad_input(GRAPHS, "An in-place operator on a view of a tensor on the graph, while recording",
+           "y = x + 1; v = y[:1]; v += w  # x of shape (2, 3)", RuntimeError,
+           r"\+=: tensor of shape \(1, 3\) shares its memory with tensor of shape \(2, 3\)",
+           r"Write t = t \+ other for a new tensor, or make the change inside `with no_grad")
+def in_place_operator_on_a_view_while_recording(ctx: Context) -> None:
+    x = param()
+    y = x + 1
+    v = y[:1]
+    ctx.watch(x, y, v)
+    v += param((1, 3))
+
+
+@bad_input(GRAPHS, "An in-place operator whose result the tensor's dtype cannot hold",
+           "t = Tensor(np.array([1, 2])); t += 0.5", TypeError,
+           r"\+=: the result has dtype float64, which the tensor's dtype int64 cannot hold",
+           r"convert the tensor first, e\.g\. t = Tensor\(t\.data\.astype\(np\.float64\)\)")
+def in_place_operator_with_a_result_of_another_kind(ctx: Context) -> None:
+    t = Tensor(np.array([1, 2]))
+    ctx.watch(t)
+    t += 0.5
 
 
 @bad_input(GRAPHS, "Writing into np.asarray(t)",
