@@ -178,6 +178,14 @@ class DataView(np.ndarray):
         return FlatView(self)
 
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        if method == "at" and isinstance(inputs[0], DataView):
+            # `np.add.at(t.data, i, v)` writes into its first argument (and NumPy's `at`
+            # ignores the read-only flag, so it must be caught here)
+            target = inputs[0]
+            array = writable(target)
+            target._bump()
+            ufunc.at(array, *(plain(x) for x in inputs[1:]), **kwargs)
+            return None
         out = kwargs.get("out")
         if out:
             targets = []
