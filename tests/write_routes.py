@@ -67,7 +67,7 @@ def tensor_data_setitem(h: Tensor, new: np.ndarray, k: int) -> None:
 
 
 def tensor_data_full(h: Tensor, new: np.ndarray, k: int) -> None:
-    h.data[...] = new.reshape(h.shape) if h.shape == new.shape else new.T
+    h.data[...] = new
 
 
 def transposed_write(h: Tensor, new: np.ndarray, k: int) -> None:
@@ -116,9 +116,10 @@ ROUTES = [
           lambda h, new, k: np.place(h, changed(h, new), new[changed(h, new)])),
     Route("putmask", lambda t: t.data, lambda h, new, k: np.putmask(h, changed(h, new), new)),
     Route("put", lambda t: t.data, lambda h, new, k: np.put(h, [k], [new.flat[k]])),
-    Route("fill-with-one-value", lambda t: t.data[at(np.asarray(t.data), 0)]
-          if t.ndim else t.data,
-          lambda h, new, k: h.fill(new.flat[0]) if isinstance(h, np.ndarray) else None),
+    Route("fill", lambda t: t.data, lambda h, new, k: h.fill(new.flat[k])),
+    Route("fill_diagonal", lambda t: t.data.reshape(1, -1),
+          lambda h, new, k: np.fill_diagonal(h, new.flat[0])),
+    Route("sort", lambda t: t.data.reshape(-1), lambda h, new, k: h[::-1].sort()),
     Route("view-of-data", lambda t: t.data.reshape(-1),
           lambda h, new, k: h.__setitem__(k, new.flat[k])),
     Route("asarray(t)", lambda t: np.asarray(t), data_setitem),
@@ -135,6 +136,8 @@ ROUTES = [
     Route("Tensor(t)", lambda t: Tensor(t), tensor_data_setitem),
     Route("Tensor(t)+=", lambda t: Tensor(t), iadd_same_shape),
     Route("Tensor(t.data)", lambda t: Tensor(t.data), tensor_data_full),
+    Route("Tensor(t.T).T.detach()", lambda t: Tensor(t.T).T.detach(), tensor_data_setitem),
+    Route("Tensor(t.data[...])+=", lambda t: Tensor(t.data[...]), iadd_same_shape),
     Route("t+=-no-grad", lambda t: t, iadd_nograd),
     Route("t+=-recording", lambda t: t, iadd_recording),
 ]
@@ -172,7 +175,8 @@ SECOND = {
     "mul": (lambda h, c: h * c, lambda h, c: h * c),
     "div": (lambda h, c: h / c, lambda h, c: h / c),
     "add": (lambda h, c: h + c, lambda h, c: h + c),
-    "matmul": (lambda h, c: h @ c.T, lambda h, c: h @ c.T),
+    "matmul": (lambda h, c: h @ (c.T if c.ndim == 2 else c),
+               lambda h, c: h @ (c.T if c.ndim == 2 else c)),
 }
 
 
@@ -201,3 +205,73 @@ def torch_gradient(program: Program, x: np.ndarray, c: np.ndarray) -> np.ndarray
     w = torch.tensor(program.weights(tuple(out.shape)))
     (out * w).sum().backward()
     return xt.grad.numpy()
+
+
+#: What a refused write raises: NumPy's read-only errors, and autograd_lite's refusals.
+REFUSED = (ValueError, TypeError, RuntimeError)
+VICTIMS = ("x", "c", "h")
+#: When the write happens: after the graph is built (handle taken then, or kept from before
+#: the victim was used), or before the graph is built.
+TIMINGS = ("after", "kept", "before")
+
+
+def check_write(program: Program, victim: str, route: Route, timing: str, k: int,
+                delta: float, into_copy: bool = False) -> str:
+    """Build the program, write through `route`, run backward, and assert the contract:
+    a write into memory the graph saved is refused (the memory unchanged, and backward then
+    gives PyTorch's gradient) or makes backward raise `RuntimeError` naming the tensor and the
+    op; otherwise backward gives PyTorch's gradient for the values the forward pass saw. A write
+    into a copy changes nothing and is never reported. Returns what happened (for the
+    property test's statistics)."""
+    first = FIRST[program.first][0]
+    second = SECOND[program.second][0]
+    x = Tensor(program.x, requires_grad=True, label="x")
+    c = Tensor(program.c, label="c")
+    tensors = {"x": x, "c": c}
+    handle: Any = None
+    refused = False
+
+    def write(target: Tensor) -> None:
+        nonlocal handle, refused
+        old = np.array(target._data)
+        new = old.copy()
+        new.flat[k] += delta
+        try:
+            if handle is None:
+                handle = route.take(target)
+            route.write(handle, new, k)
+        except REFUSED:
+            refused = True
+            assert np.array_equal(target._data, old), f"{route.name}: refused, but wrote"
+        if into_copy:
+            assert np.array_equal(target._data, old), f"{route.name}: a copy reached the tensor"
+
+    if timing == "before":
+        write(tensors[victim])
+    elif timing == "kept" and victim != "h":
+        handle = route.take(tensors[victim])
+    seen_x, seen_c = np.array(x._data), np.array(c._data)  # what the forward pass sees
+    h = first(x)
+    h.label = "h"
+    tensors["h"] = h
+    if timing == "kept" and victim == "h":
+        handle = route.take(h)
+    out = second(h, c)
+    loss = (out * program.weights(out.shape)).sum()
+    if timing != "before":
+        write(tensors[victim])
+    expected = torch_gradient(program, seen_x, seen_c)
+    try:
+        loss.backward()
+    except RuntimeError as exc:
+        message = str(exc)
+        assert not into_copy, f"{route.name}: a write into a copy was reported: {message}"
+        assert not refused, f"{route.name}: a refused write was reported: {message}"
+        assert timing != "before", f"{route.name}: a write before the graph was reported"
+        assert "changed in place" in message and "op '" in message, message
+        names = {"x": "'x'", "c": "'c'", "h": "'h'"}
+        assert names[victim] in message or "tensor id" in message, message
+        return "raised"
+    np.testing.assert_allclose(x.grad, expected, rtol=1e-12, atol=1e-13,
+                               err_msg=f"{route.name} into {victim} ({timing}): silently wrong")
+    return "refused" if refused else "correct"
