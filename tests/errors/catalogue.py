@@ -572,6 +572,17 @@ def in_place_operator_with_a_result_of_another_kind(ctx: Context) -> None:
     t += 0.5
 
 
+@bad_input(GRAPHS, "no_grad() on an async function",
+           "@ag.no_grad()\nasync def evaluate(model, batch): ...", TypeError,
+           r"cannot decorate the async function .*evaluate",
+           r"Use `with no_grad\(\):` inside it, around code without an await")
+def no_grad_on_an_async_function(ctx: Context) -> None:
+    async def evaluate(model: Any, batch: Any) -> None:
+        return None
+
+    ag.no_grad()(evaluate)
+
+
 @bad_input(GRAPHS, "Writing into np.asarray(t)",
            "a = np.asarray(x); a[0] = 5.0", ValueError,
            r"read-only", r"")
@@ -642,6 +653,24 @@ def function_with_two_outputs(ctx: Context) -> None:
             return grad_out
 
     Twice.apply(param())
+
+
+@bad_input("custom ops", "A Function whose forward writes into its input",
+           "def forward(self, x): x *= 2; return x", ValueError,
+           r"Doubler\.forward wrote into one of its inputs",
+           r"Compute a new array instead \(x = x \* 2, not x \*= 2\)")
+def function_forward_writes_its_input(ctx: Context) -> None:
+    class Doubler(ag.Function):
+        def forward(self, x):
+            x *= 2
+            return x
+
+        def vjp(self, grad_out):
+            return 2 * grad_out
+
+    x = param()
+    ctx.watch(x)
+    Doubler.apply(x)
 
 
 @bad_input("custom ops", "A Function whose vjp returns too few gradients",
