@@ -261,3 +261,35 @@ def test_no_grad_writes_through_every_shared_tensor_bump_one_counter():
     assert versions == sorted(set(versions))  # each write moved x's counter
     np.testing.assert_array_equal(
         x.data, np.arange(6.0).reshape(2, 3) + [[7, 7, 7], [6, 6, 6]])
+
+
+VIEWS = {
+    "T": lambda x: x.T,
+    "slice": lambda x: x[1:],
+    "step": lambda x: x[:, ::2],
+    "reshape": lambda x: x.reshape(3, 2),
+    "Tensor(x)": lambda x: x * Tensor(x),  # a constant sharing x's memory
+    "expand_dims": lambda x: np.expand_dims(x, 0),
+    "np.transpose": lambda x: np.transpose(x),
+}
+
+
+@pytest.mark.parametrize("view", sorted(VIEWS))
+@pytest.mark.parametrize("route", ROUTES, ids=[r.name for r in ROUTES])
+def test_a_write_into_the_base_reaches_a_saved_view(route, view):
+    """The graph saved a view of x (non-contiguous, or sharing x's memory as another tensor);
+    every route that writes x is refused or makes backward raise."""
+    base = np.arange(1.0, 7.0).reshape(2, 3)
+    x = Tensor(base, requires_grad=True, label="x")
+    v = VIEWS[view](x)
+    loss = (v * v).sum()  # mul keeps v
+    new = base.copy()
+    new[1, 2] += 0.5
+    try:
+        route.write(route.take(x), new, 5)
+    except (ValueError, TypeError, RuntimeError):
+        np.testing.assert_array_equal(x.data, base)
+        loss.backward()
+        return
+    with pytest.raises(RuntimeError, match="changed in place"):
+        loss.backward()
