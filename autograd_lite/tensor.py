@@ -8,6 +8,7 @@ inputs on the new tensor. `backward()` hands the graph to the shared engine.
 from __future__ import annotations
 
 import numbers
+import threading
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -72,6 +73,15 @@ NEEDS_GRAD = ((NO_GRAD, (False, True)), ((True, False), (True, True)))
 ONE_NEEDS_GRAD = (True,)
 #: The usual dtype, tested first by identity (cheaper than reading `.kind`).
 F64 = np.dtype(np.float64)
+
+
+class Converting(threading.local):
+    """Set while `Tensor(...)` reads a list or tuple: a graph tensor inside it is refused."""
+
+    active = False
+
+
+CONVERTING = Converting()
 
 
 def new_tensor(data: np.ndarray, op: Op | None, parents: tuple[Tensor, ...]) -> Tensor:
@@ -298,6 +308,9 @@ class Tensor(Node):
             data = data.view(np.ndarray)
         elif isinstance(data, Node):
             raise TypeError("Tensor: cannot build a Tensor from a Value; use Tensor(v.data)")
+        nested = type(data) is list or type(data) is tuple
+        if nested:  # Tensors inside are read through __array__, which refuses graph tensors
+            CONVERTING.active = True
         try:
             if dtype is not None:
                 array = np.asarray(data, dtype=dtype)
@@ -317,6 +330,9 @@ class Tensor(Node):
             ) from None
         except OverflowError:  # an int beyond float64 (about 1.8e308), or beyond `dtype`
             raise int_overflow_error(data, dtype) from None
+        finally:
+            if nested:
+                CONVERTING.active = False
         if array.dtype.kind not in "biufc":
             held = ""
             odd = [v for v in array.flat if not isinstance(v, numbers.Number)][:1] \
@@ -440,6 +456,13 @@ class Tensor(Node):
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
         """`np.asarray(t)`: the values without the graph, as a read-only view (a write would
         change values a recorded op may need); `np.array(t)` is a writable copy."""
+        if CONVERTING.active and self.requires_grad and GRAD_MODE.enabled:
+            raise TypeError(
+                f"Tensor: the data holds a tensor of shape {self.shape} that requires grad; a new "
+                "Tensor made from a list copies its values and cuts the graph. Join tensors with "
+                "autograd_lite.stack([...]) or concatenate([...]) to keep their gradients (or "
+                "pass t.detach() for the values only)"
+            )
         if copy:
             return np.array(self._data, dtype=dtype, copy=True)
         if dtype is not None and np.dtype(dtype) != self._data.dtype:

@@ -328,6 +328,16 @@ def ufunc_method_without_a_rule(ctx: Context) -> None:
     np.maximum.accumulate(x)
 
 
+@bad_input("dtypes and data", "A list holding tensors that require grad",
+           "Tensor([a, b])  # a, b require grad", TypeError,
+           r"the data holds a tensor of shape \(\) that requires grad",
+           r"autograd_lite\.stack\(\[\.\.\.\]\)")
+def tensor_from_a_list_of_graph_tensors(ctx: Context) -> None:
+    a, b = Tensor(1.0, requires_grad=True), Tensor(2.0, requires_grad=True)
+    ctx.watch(a, b)
+    Tensor([a, b])
+
+
 @bad_input("dtypes and data", "requires_grad on integer data",
            "Tensor(np.array([1, 2]), requires_grad=True)", TypeError,
            r"floating-point dtype, got int64", r"Pass float data or dtype=np\.float64")

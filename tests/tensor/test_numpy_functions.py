@@ -723,3 +723,29 @@ def test_a_masked_array_on_the_left_keeps_the_graph_or_raises():
     except TypeError:
         return
     assert isinstance(out, Tensor)
+
+
+@pytest.mark.parametrize("make", [
+    lambda a, b, x: x * [a, b],
+    lambda a, b, x: x + (a, 1.0),
+    lambda a, b, x: Tensor([a, b]),
+    lambda a, b, x: Tensor([[a], [b]], dtype=np.float32),
+    lambda a, b, x: np.add(x, [a, b]),
+], ids=["mul-list", "add-tuple", "Tensor(list)", "Tensor(nested, dtype)", "np.add-list"])
+def test_a_list_holding_graph_tensors_is_refused_not_cut(make):
+    """Reading the list copies the values: the gradients of a and b would be silently lost
+    (PyTorch only warns)."""
+    a, b = Tensor(1.0, requires_grad=True), Tensor(2.0, requires_grad=True)
+    x = Tensor([1.0, 1.0], requires_grad=True)
+    with pytest.raises(TypeError, match=r"holds a tensor .* requires grad.*stack"):
+        make(a, b, x)
+    out = x * ag.stack([a, b])  # the way that keeps them
+    out.sum().backward()
+    assert a.grad == 1.0 and b.grad == 1.0
+
+
+def test_a_list_of_constants_or_detached_tensors_is_values():
+    a = Tensor(1.0, requires_grad=True)
+    assert Tensor([a.detach(), Tensor(3.0)]).tolist() == [1.0, 3.0]
+    with ag.no_grad():
+        assert Tensor([a, 2.0]).tolist() == [1.0, 2.0]
