@@ -390,8 +390,10 @@ class Tensor(Node):
         array = np.asarray(value)
         if self.requires_grad:
             check_float(array.dtype, "Tensor.data")
-        if isinstance(value, DataView) or not array.flags.writeable:
-            array = np.array(array)  # a tensor's own memory: not another tensor's, not read-only
+        if isinstance(value, np.ndarray) or not array.flags.writeable:
+            # a tensor's own memory: not another tensor's, not read-only, and not the caller's
+            # array (a later write into it would reach the graph unseen), as Tensor(array)
+            array = np.array(array)
         leave_shared(self)
         self._data = array
 

@@ -293,3 +293,19 @@ def test_a_write_into_the_base_reaches_a_saved_view(route, view):
         return
     with pytest.raises(RuntimeError, match="changed in place"):
         loss.backward()
+
+
+def test_assigning_an_array_to_data_takes_a_copy_as_the_constructor_does():
+    """`x.data = a` used the caller's array itself: a later `a[0] = 50` changed the values a
+    recorded op had saved, unseen (x.grad [100, 4, 6] for [2, 4, 6])."""
+    x = Tensor([0.0, 0.0, 0.0], requires_grad=True)
+    a = np.array([1.0, 2.0, 3.0])
+    x.data = a
+    loss = (x * x).sum()
+    a[0] = 50.0
+    loss.backward()
+    np.testing.assert_array_equal(x.grad, [2.0, 4.0, 6.0])
+    other = Tensor([7.0, 8.0, 9.0])
+    x.data = other.data  # another tensor's memory: copied too
+    other.data[0] = 0.0
+    np.testing.assert_array_equal(x.data, [7.0, 8.0, 9.0])
