@@ -493,3 +493,34 @@ def test_transforms_work_inside_no_grad_as_torch_func_does():
             want = torch.func.grad(lambda x: (x * x).sum())(torch.tensor([1.0, 2.0]))
         assert not is_grad_enabled()
     np.testing.assert_array_equal(got, want.numpy())
+
+
+def nested_generators(L) -> list[Any]:
+    seen = []
+
+    @L.enable_grad()
+    def inner():
+        seen.append(("inner", L.records()))
+        yield 1
+        seen.append(("inner again", L.records()))
+
+    @L.no_grad()
+    def outer():
+        seen.append(("outer", L.records()))
+        yield from inner()
+        seen.append(("outer again", L.records()))
+        yield 2
+
+    for value in outer():
+        seen.append(("caller", value, L.records()))
+    abandoned = outer()
+    next(abandoned)
+    del abandoned  # closed by the garbage collector
+    seen.append(("end", L.records()))
+    return seen
+
+
+def test_nested_decorated_generators_as_in_pytorch():
+    seen = same_in_both(nested_generators)
+    assert seen[:6] == [("outer", False), ("inner", True), ("caller", 1, True),
+                        ("inner again", True), ("outer again", False), ("caller", 2, True)]
