@@ -749,3 +749,15 @@ def test_a_list_of_constants_or_detached_tensors_is_values():
     assert Tensor([a.detach(), Tensor(3.0)]).tolist() == [1.0, 3.0]
     with ag.no_grad():
         assert Tensor([a, 2.0]).tolist() == [1.0, 2.0]
+
+
+@pytest.mark.parametrize("call", [
+    lambda t: t.data + t, lambda t: t * t.data, lambda t: np.concatenate([t.data, t]),
+    lambda t: np.dot(t.data, t), lambda t: np.maximum(t.data, t), lambda t: np.stack([t, t.data]),
+], ids=["data+t", "t*data", "concatenate", "dot", "maximum", "stack"])
+def test_a_tensors_data_view_beside_the_tensor_keeps_the_graph(call):
+    t = Tensor([1.0, -2.0], requires_grad=True)
+    out = call(t)
+    assert isinstance(out, Tensor) and out.requires_grad
+    want = call(np.array([1.0, -2.0]))
+    np.testing.assert_array_equal(out.data, want)
