@@ -24,10 +24,13 @@ built-in op (and redefining a class, as a notebook cell does, replaces the older
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 
+from .data_view import share_versions
 from .engine.gradients import sum_to_shape
 from .engine.node import Node
 from .engine.op import CUSTOM_OPS, TensorOp
@@ -116,7 +119,8 @@ class Function(TensorOp):
         tensors = tuple(as_tensor(x, like) for x in inputs)
         raw = [t._data for t in tensors]
         before = dict(vars(self))
-        result = self.forward(*raw)
+        with inputs_read_only(raw, type(self).__name__):
+            result = self.forward(*raw)
         self.check_result(result)
         self.derived = kept_derived_values(self, before, raw, result)
         self._out_shape = np.shape(result)
@@ -125,7 +129,11 @@ class Function(TensorOp):
         # into graph nodes for create_graph, shown by the stepper.
         self.saved = tuple(name for name, value in vars(self).items()
                            if isinstance(value, np.ndarray))
-        return new_tensor(result, self, tensors)
+        out = new_tensor(result, self, tensors)
+        for t in tensors:  # forward returned an input (or a view of one): one memory
+            if np.may_share_memory(out._data, t._data):
+                share_versions(out, t)
+        return out
 
     def apply_to_values(self, inputs: tuple[Any, ...]) -> Value:
         values = tuple(as_value(x) for x in inputs)
@@ -155,6 +163,29 @@ class Function(TensorOp):
                 f"{type(self).__name__}.forward returned a {type(result).__name__}; forward works "
                 "on raw values (NumPy arrays or floats) and must return one"
             )
+
+
+@contextmanager
+def inputs_read_only(arrays: list[np.ndarray], name: str) -> Iterator[None]:
+    """Inside the block the input arrays are read-only: `forward` gets the tensors' own memory
+    (so `self.x = x` is recognised as an input by `create_graph`), and a write into it
+    (`x *= 2`) would change a tensor behind the version counters' back."""
+    locked = [a for a in {id(a): a for a in arrays}.values() if a.flags.writeable]
+    for array in locked:
+        array.flags.writeable = False
+    try:
+        yield
+    except ValueError as exc:
+        if "read-only" not in str(exc):
+            raise
+        raise ValueError(
+            f"{name}.forward wrote into one of its inputs ({exc}); the inputs are the tensors' "
+            "own memory, which forward must not change. Compute a new array instead "
+            "(x = x * 2, not x *= 2)"
+        ) from exc
+    finally:
+        for array in locked:
+            array.flags.writeable = True
 
 
 def kept_derived_values(op: Function, before: dict[str, Any], inputs: list[Any],

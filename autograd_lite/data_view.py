@@ -80,6 +80,20 @@ def share_versions(view: Any, base: Any) -> None:
                 member._shares = group
 
 
+def graph_sharer(tensor: Any) -> Any:
+    """Another live tensor on `tensor`'s memory that requires grad (a view of it, or what it is
+    a view of), or None. An in-place operator recorded on `tensor` would change that one's
+    values without changing its history."""
+    group = getattr(tensor, "_shares", None)
+    if group is None:
+        return None
+    for ref in group:
+        member = ref()
+        if member is not None and member is not tensor and member.requires_grad:
+            return member
+    return None
+
+
 def leave_shared(tensor: Any) -> None:
     """`tensor` got a new array of its own: its writes no longer concern the others."""
     group = getattr(tensor, "_shares", None)
@@ -168,6 +182,14 @@ class DataView(np.ndarray):
         return FlatView(self)
 
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        if method == "at" and isinstance(inputs[0], DataView):
+            # `np.add.at(t.data, i, v)` writes into its first argument (and NumPy's `at`
+            # ignores the read-only flag, so it must be caught here)
+            target = inputs[0]
+            array = writable(target)
+            target._bump()
+            ufunc.at(array, *(plain(x) for x in inputs[1:]), **kwargs)
+            return None
         out = kwargs.get("out")
         if out:
             targets = []
@@ -175,8 +197,9 @@ class DataView(np.ndarray):
                 if isinstance(target, DataView):
                     writable_target = writable(target)
                     target._bump()
-                    target = writable_target
-                targets.append(target)
+                    targets.append(writable_target)
+                else:
+                    targets.append(target)
             kwargs["out"] = tuple(targets)
         result = getattr(ufunc, method)(*(plain(x) for x in inputs), **kwargs)
         if out:

@@ -22,11 +22,15 @@ from typing import Any
 
 import numpy as np
 
+from .ops.arithmetic import Pow
 from .tensor import (
     ARRAY_FUNCTIONS,
+    BINARY_UFUNCS,
     FUNCTION_HINTS,
+    UNARY_UFUNCS,
     VALUE_FUNCTIONS,
     Tensor,
+    apply_binary,
     as_tensor,
     concatenate,
     constant,
@@ -71,6 +75,13 @@ def refuse_extras(name: str, like: Any = None, *, out: Any = None, dtype: Any = 
                 f"numpy.{name}: {key}= is not supported on Tensors (the gradient would not "
                 "follow it); leave it out, or call numpy on np.asarray(t) for values only"
             )
+
+
+def same_dtype(name: str, result: Tensor, dtype: Any) -> Tensor:
+    """`result`, after refusing a `dtype=` other than its own (the joins take no `like`: the
+    result's dtype is known only once the inputs are promoted)."""
+    refuse_extras(name, result, dtype=dtype)
+    return result
 
 
 def tensor_of(value: Any) -> Tensor:
@@ -228,6 +239,8 @@ def np_inner(a: Any, b: Any) -> Tensor:
 @implements(np.vdot)
 def np_vdot(a: Any, b: Any) -> Tensor:
     a, b = pair(a, b)
+    if a.dtype.kind == "c":  # NumPy conjugates the first argument (complex needs no gradient)
+        a = constant(np.conj(a._data))
     return (a.reshape(-1) * b.reshape(-1)).sum()
 
 
@@ -257,8 +270,9 @@ def np_tensordot(a: Any, b: Any, axes: Any = 2) -> Tensor:
     a_free = tuple(i for i in range(a.ndim) if i not in a_axes)
     b_free = tuple(i for i in range(b.ndim) if i not in b_axes)
     summed = math.prod(a.shape[i] for i in a_axes)
-    left = a.transpose(a_free + a_axes).reshape(-1, summed)
-    right = b.transpose(b_axes + b_free).reshape(summed, -1)
+    # sizes written out, not -1: an empty axis would make -1 ambiguous
+    left = a.transpose(a_free + a_axes).reshape(math.prod(a.shape[i] for i in a_free), summed)
+    right = b.transpose(b_axes + b_free).reshape(summed, math.prod(b.shape[i] for i in b_free))
     shape = tuple(a.shape[i] for i in a_free) + tuple(b.shape[i] for i in b_free)
     return (left @ right).reshape(shape)
 
@@ -338,33 +352,33 @@ def np_atleast(*arys: Any) -> Any:
 @implements(np.concatenate)
 def np_concatenate(arrays: Sequence[Any], axis: Any = 0, out: Any = None, *, dtype: Any = None,
                    casting: Any = NO_VALUE) -> Tensor:
-    refuse_extras("concatenate", out=out, dtype=dtype)
+    refuse_extras("concatenate", out=out)
     if axis is None:
-        return concatenate([tensor_of(a).reshape(-1) for a in arrays], 0)
-    return concatenate(list(arrays), axis)
+        return same_dtype("concatenate", concatenate([tensor_of(a).reshape(-1) for a in arrays],
+                                                     0), dtype)
+    return same_dtype("concatenate", concatenate(list(arrays), axis), dtype)
 
 
 @implements(np.stack)
 def np_stack(arrays: Sequence[Any], axis: int = 0, out: Any = None, *, dtype: Any = None,
              casting: Any = NO_VALUE) -> Tensor:
-    refuse_extras("stack", out=out, dtype=dtype)
-    return stack(list(arrays), axis)
+    refuse_extras("stack", out=out)
+    return same_dtype("stack", stack(list(arrays), axis), dtype)
 
 
 @implements(np.hstack)
 def np_hstack(tup: Sequence[Any], *, dtype: Any = None, casting: Any = NO_VALUE) -> Tensor:
-    refuse_extras("hstack", dtype=dtype)
     tensors = [tensor_of(a) for a in tup]
     tensors = [t.reshape(1) if t.ndim == 0 else t for t in tensors]
-    return concatenate(tensors, 0 if tensors and tensors[0].ndim == 1 else 1)
+    return same_dtype("hstack", concatenate(tensors, 0 if tensors and tensors[0].ndim == 1
+                                            else 1), dtype)
 
 
 @implements(np.vstack)
 def np_vstack(tup: Sequence[Any], *, dtype: Any = None, casting: Any = NO_VALUE) -> Tensor:
-    refuse_extras("vstack", dtype=dtype)
     tensors = [tensor_of(a) for a in tup]
     tensors = [t.reshape(1, -1) if t.ndim < 2 else t for t in tensors]
-    return concatenate(tensors, 0)
+    return same_dtype("vstack", concatenate(tensors, 0), dtype)
 
 
 @implements(np.column_stack)
@@ -455,21 +469,32 @@ def np_sort(a: Any, axis: Any = -1, kind: Any = None, order: Any = None, *,
     a = tensor_of(a)
     if axis is None:
         a, axis = a.reshape(-1), 0
+    elif a.ndim == 0:
+        raise np.exceptions.AxisError(axis, 0)  # as numpy.sort on a 0-d array
     return np_take_along_axis(a, np.argsort(a._data, axis=axis, kind="stable"), axis)
 
 
-@implements(np.split, np.array_split)
+@implements(np.split)
 def np_split(ary: Any, indices_or_sections: Any, axis: int = 0) -> list[Tensor]:
+    """Equal pieces (NumPy's own error when they cannot be equal) or pieces cut at indices."""
+    return split_pieces(ary, indices_or_sections, axis, np.split)
+
+
+@implements(np.array_split)
+def np_array_split(ary: Any, indices_or_sections: Any, axis: int = 0) -> list[Tensor]:
+    """As `np.split`, but a number of sections that does not divide the axis is allowed."""
+    return split_pieces(ary, indices_or_sections, axis, np.array_split)
+
+
+def split_pieces(ary: Any, indices_or_sections: Any, axis: int,
+                 splitter: Callable[..., list[np.ndarray]]) -> list[Tensor]:
+    """The pieces `splitter` makes of `ary` along `axis`, as slices of the tensor (NumPy
+    splits the positions, so its errors and edge cases are NumPy's own)."""
     a = tensor_of(ary)
+    positions = splitter(np.arange(a.shape[axis]), indices_or_sections)
     axis = int(axis) % a.ndim
-    pieces = np.array_split(np.arange(a.shape[axis]), indices_or_sections) \
-        if isinstance(indices_or_sections, (int, np.integer)) else \
-        np.split(np.arange(a.shape[axis]), indices_or_sections)
-    if isinstance(indices_or_sections, (int, np.integer)) and \
-            a.shape[axis] % int(indices_or_sections):
-        np.split(np.arange(a.shape[axis]), indices_or_sections)  # NumPy's own error for split
     return [a[(slice(None),) * axis + (slice(int(p[0]), int(p[-1]) + 1) if p.size else
-                                       slice(0, 0),)] for p in pieces]
+                                       slice(0, 0),)] for p in positions]
 
 
 # ----- elementwise ---------------------------------------------------------------------------
@@ -507,23 +532,45 @@ def np_round(a: Any, decimals: int = 0, out: Any = None) -> Tensor:
 
 @implements(np.real)
 def np_real(val: Any) -> Any:
-    return val if val.dtype.kind != "c" else refuse_complex("real")
+    """A real tensor itself (NumPy returns the array); the real part of a complex one, as a
+    constant copy (complex tensors never require grad)."""
+    return val if val.dtype.kind != "c" else constant(np.real(val._data).copy())
 
 
 @implements(np.imag)
 def np_imag(val: Any) -> Any:
     return constant(np.zeros(val.shape, dtype=val.dtype)) if val.dtype.kind != "c" \
-        else refuse_complex("imag")
-
-
-def refuse_complex(name: str) -> Any:
-    raise TypeError(f"numpy.{name}: autograd_lite differentiates real numbers only")
+        else constant(np.imag(val._data).copy())
 
 
 def piecewise_constant(values: np.ndarray) -> Tensor:
     """A result whose derivative is 0 wherever it exists (rounding, sign): a constant Tensor,
     so expressions built on it stay Tensors and get the zero gradient PyTorch gives."""
     return constant(np.asarray(values))
+
+
+# ----- ufuncs whose NumPy result is not the plain op's --------------------------------------
+def np_float_power(x: Tensor, y: Tensor) -> Tensor:
+    """`np.float_power`: the power computed in float64 at least (float32 inputs give float64)."""
+    wide = np.result_type(x.dtype, y.dtype, np.float64)
+    x, y = (t if t.dtype == wide else t * constant(np.ones((), dtype=wide)) for t in (x, y))
+    return apply_binary(Pow(), x, y)
+
+
+def np_positive(x: Tensor) -> Tensor:
+    """`np.positive`: a new tensor (NumPy returns a new array), so an in-place operator on the
+    result cannot change `x`."""
+    return np_copy(x)
+
+
+def np_conjugate(x: Tensor) -> Tensor:
+    """`np.conjugate`: a copy of a real tensor; the conjugate of a complex one (complex tensors
+    never require grad, so it is a constant)."""
+    return constant(np.conj(x._data)) if x.dtype.kind == "c" else np_copy(x)
+
+
+BINARY_UFUNCS["float_power"] = np_float_power
+UNARY_UFUNCS.update(positive=np_positive, conjugate=np_conjugate)
 
 
 # ----- results without a derivative: computed on the values -----------------------------------

@@ -8,6 +8,7 @@ inputs on the new tensor. `backward()` hands the graph to the shared engine.
 from __future__ import annotations
 
 import numbers
+import threading
 from collections.abc import Iterator, Sequence
 from typing import Any, cast
 
@@ -17,6 +18,7 @@ from .data_view import (
     DataView,
     bump_version,
     data_view,
+    graph_sharer,
     leave_shared,
     read_only,
     share_versions,
@@ -71,6 +73,15 @@ NEEDS_GRAD = ((NO_GRAD, (False, True)), ((True, False), (True, True)))
 ONE_NEEDS_GRAD = (True,)
 #: The usual dtype, tested first by identity (cheaper than reading `.kind`).
 F64 = np.dtype(np.float64)
+
+
+class Converting(threading.local):
+    """Set while `Tensor(...)` reads a list or tuple: a graph tensor inside it is refused."""
+
+    active = False
+
+
+CONVERTING = Converting()
 
 
 def new_tensor(data: np.ndarray, op: TensorOp | None, parents: tuple[Tensor, ...]) -> Tensor:
@@ -304,6 +315,9 @@ class Tensor(Node):
             data = data.view(np.ndarray)
         elif isinstance(data, Node):
             raise TypeError("Tensor: cannot build a Tensor from a Value; use Tensor(v.data)")
+        nested = type(data) is list or type(data) is tuple
+        if nested:  # Tensors inside are read through __array__, which refuses graph tensors
+            CONVERTING.active = True
         try:
             if dtype is not None:
                 array = np.asarray(data, dtype=dtype)
@@ -323,6 +337,9 @@ class Tensor(Node):
             ) from None
         except OverflowError:  # an int beyond float64 (about 1.8e308), or beyond `dtype`
             raise int_overflow_error(data, dtype) from None
+        finally:
+            if nested:
+                CONVERTING.active = False
         if array.dtype.kind not in "biufc":
             held = ""
             odd = [v for v in array.flat if not isinstance(v, numbers.Number)][:1] \
@@ -381,8 +398,10 @@ class Tensor(Node):
         array = np.asarray(value)
         if self.requires_grad:
             check_float(array.dtype, "Tensor.data")
-        if isinstance(value, DataView) or not array.flags.writeable:
-            array = np.array(array)  # a tensor's own memory: not another tensor's, not read-only
+        if isinstance(value, np.ndarray) or not array.flags.writeable:
+            # a tensor's own memory: not another tensor's, not read-only, and not the caller's
+            # array (a later write into it would reach the graph unseen), as Tensor(array)
+            array = np.array(array)
         leave_shared(self)
         self._data = array
 
@@ -447,6 +466,13 @@ class Tensor(Node):
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
         """`np.asarray(t)`: the values without the graph, as a read-only view (a write would
         change values a recorded op may need); `np.array(t)` is a writable copy."""
+        if CONVERTING.active and self.requires_grad and GRAD_MODE.enabled:
+            raise TypeError(
+                f"Tensor: the data holds a tensor of shape {self.shape} that requires grad; a new "
+                "Tensor made from a list copies its values and cuts the graph. Join tensors with "
+                "autograd_lite.stack([...]) or concatenate([...]) to keep their gradients (or "
+                "pass t.detach() for the values only)"
+            )
         if copy:
             return np.array(self._data, dtype=dtype, copy=True)
         if dtype is not None and np.dtype(dtype) != self._data.dtype:
@@ -852,16 +878,37 @@ def update_in_place(t: Tensor, op_class: type[TensorOp], other: Any, symbol: str
                 "For a hand-written update step, do it inside `with no_grad():`; for a new "
                 f"tensor, write t = t {symbol[:-1]} other."
             )
-        return record_in_place(t, op_class(), other)
+        shared = graph_sharer(t)
+        if shared is not None:
+            raise shared_memory_error(t, shared, symbol)
+        return record_in_place(t, op_class(), other, symbol)
+    # Computed aside and cast first, so an operator that fails (a cast NumPy refuses, a
+    # FloatingPointError under np.errstate) leaves the tensor as it was.
+    result = in_place_cast(t, IN_PLACE_UFUNCS[op_class](t._data, other._data), symbol)
     target = t._data
     if not target.flags.writeable:
         target = writable(target)
-    IN_PLACE_UFUNCS[op_class](target, other._data, out=target, casting="same_kind")
+    target[...] = result
     bump_version(t)
     return t
 
 
-def record_in_place(t: Tensor, op: TensorOp, other: Tensor) -> Tensor:
+def in_place_cast(t: Tensor, result: Any, symbol: str) -> np.ndarray:
+    """`result` in `t`'s dtype, by NumPy's same-kind rule (as `ndarray += ...`); refused with a
+    TypeError before anything is written (an integer tensor cannot hold a float result)."""
+    result = np.asarray(result)
+    try:
+        return result.astype(t._data.dtype, casting="same_kind", copy=False)
+    except TypeError:
+        raise TypeError(
+            f"{symbol}: the result has dtype {result.dtype}, which the tensor's dtype "
+            f"{t._data.dtype} cannot hold (NumPy's same-kind rule, as for an ndarray); convert "
+            "the tensor first, e.g. t = Tensor(t.data.astype(np.float64)), or write a new "
+            f"tensor: t = t {symbol[:-1]} other"
+        ) from None
+
+
+def record_in_place(t: Tensor, op: TensorOp, other: Tensor, symbol: str = "in place") -> Tensor:
     """Record `t = op(t, other)` with `t` keeping its identity and its memory.
 
     A new node (`before`) takes over `t`'s old values (a copy), op and parents; `t` becomes the
@@ -876,14 +923,18 @@ def record_in_place(t: Tensor, op: TensorOp, other: Tensor) -> Tensor:
     before.parents = t.parents
     before._op = t._op
     before.requires_grad = t.requires_grad
-    before.keeps_grad = t.keeps_grad
+    before.keeps_grad = False  # retain_grad stays with t: its .grad is for the new values
     before._hooks = t._hooks
     before.id = t.id
     before.label = t.label
     before._prior = getattr(t, "_prior", None)
-    result = op.forward(before._data, other._data)
+    if other is t:  # `t += t`: the operand is t's old values, with their history
+        other = before
+    computed = op.forward(before._data, other._data)
+    # cast before writing: a refused cast (int += float) leaves t as it was
+    result = in_place_cast(t, computed, symbol)
     target = t._data if t._data.flags.writeable else writable(t._data)
-    np.copyto(target, result, casting="same_kind")
+    target[...] = result
     bump_version(t)  # views of t, and ops that saved t's memory, see the change
     before._version = t._version
     previous_op = cast(TensorOp | None, before._op)
@@ -892,7 +943,7 @@ def record_in_place(t: Tensor, op: TensorOp, other: Tensor) -> Tensor:
         # The op that made t did not keep t's own memory: its gradient is still right.
         previous_op.versions = (before._version, *previous_op.versions[1:])
     for name in op.saved:  # the op's saved output is t's memory (create_graph finds it there)
-        if getattr(op, name) is result:
+        if getattr(op, name) is computed:
             setattr(op, name, t._data)
     op.needs_grad = (before.requires_grad, other.requires_grad)
     op.versions = (t._version, before._version, other._version) if op.saved else None
@@ -900,13 +951,26 @@ def record_in_place(t: Tensor, op: TensorOp, other: Tensor) -> Tensor:
     t.parents = (before, other)
     t._op = op
     t.requires_grad = True
-    t.keeps_grad = False
     t.grad = None
     t._hooks = None
     t.id = next_id()
     t._prior = before
     History.rewrites += 1
     return t
+
+
+def shared_memory_error(t: Tensor, shared: Tensor, symbol: str) -> RuntimeError:
+    """The error for an in-place operator, while recording, on a tensor whose memory another
+    tensor on the graph also shows (a view of it, or what it is a view of)."""
+    name = f"'{t.label}'" if t.label else f"of shape {t._data.shape}"
+    other = f"'{shared.label}'" if shared.label else f"of shape {shared._data.shape}"
+    return RuntimeError(
+        f"{symbol}: tensor {name} shares its memory with tensor {other}, which is on the graph "
+        "(one is a view of the other: t[...], t.T, t.reshape(...)); changing it in place while "
+        "recording would change that tensor's values but not its history, so gradients through "
+        f"it would be wrong. Write t = t {symbol[:-1]} other for a new tensor, or make the "
+        "change inside `with no_grad():`."
+    )
 
 
 def saved_shares_memory(op: Op, array: np.ndarray) -> bool:
@@ -938,20 +1002,20 @@ LOG10 = float(np.log(10.0))
 BINARY_UFUNCS: dict[str, Any] = {
     "add": binary(Add), "subtract": binary(Sub), "multiply": binary(Mul),
     "divide": binary(Div), "true_divide": binary(Div), "power": binary(Pow),
-    "float_power": binary(Pow), "matmul": binary(MatMul), "maximum": binary(Maximum),
+    "matmul": binary(MatMul), "maximum": binary(Maximum),
     "minimum": binary(Minimum), "fmax": binary(Maximum), "fmin": binary(Minimum),
     "remainder": binary(Mod),
 }
 UNARY_UFUNCS: dict[str, Any] = {
-    "negative": unary(Neg), "positive": lambda x: x, "exp": unary(Exp), "log": unary(Log),
+    "negative": unary(Neg), "exp": unary(Exp), "log": unary(Log),
     "sqrt": unary(Sqrt), "absolute": unary(Abs), "fabs": unary(Abs), "sin": unary(Sin),
     "cos": unary(Cos), "tanh": unary(Tanh), "square": lambda x: x * x,
     "reciprocal": lambda x: 1.0 / x, "log1p": lambda x: (x + 1.0).log(),
     "expm1": lambda x: x.exp() - 1.0, "exp2": lambda x: 2.0 ** x,
     "log2": lambda x: x.log() / LOG2, "log10": lambda x: x.log() / LOG10,
     "tan": lambda x: x.sin() / x.cos(), "sinh": lambda x: (x.exp() - (-x).exp()) * 0.5,
-    "cosh": lambda x: (x.exp() + (-x).exp()) * 0.5, "conjugate": lambda x: x,
-}
+    "cosh": lambda x: (x.exp() + (-x).exp()) * 0.5,
+}  # and float_power, positive, conjugate: see numpy_functions
 #: Ufuncs whose result has no derivative: computed on the values, returned as NumPy returns.
 VALUE_UFUNCS = {
     "less", "less_equal", "greater", "greater_equal", "equal", "not_equal", "isnan", "isinf",
@@ -1091,6 +1155,8 @@ def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> T
     The 2-norm's gradient at 0 is 0, as in PyTorch. Singular-value norms (matrix `ord` 2, -2,
     "nuc") have no derivative rule here: `TypeError`."""
     x = as_tensor(x)
+    if x._data.dtype.kind == "c":  # |z|, not z * z; complex tensors never require grad
+        return constant(np.asarray(np.linalg.norm(x._data, ord, axis, keepdims)))
     if axis is None:
         if ord is None:
             return apply_unary(Norm(None, keepdims), x)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import inspect
 import threading
+from _thread import get_ident
 from collections.abc import Callable, Generator
 from typing import Any, TypeVar
 
@@ -45,14 +46,36 @@ class GradModeContext:
     mode: bool = True
 
     def __init__(self) -> None:
-        self.previous: list[bool] = []
+        #: the modes found on entry, one stack per thread: one object (`NO_GRAD = no_grad()`)
+        #: may be entered by several threads at once, each with a mode of its own to restore
+        self.stacks: dict[int, list[bool]] = {}
+
+    def remember(self) -> None:
+        """Push this thread's current mode (to restore on exit)."""
+        stack = self.stacks.get(get_ident())
+        if stack is None:
+            stack = self.stacks[get_ident()] = []
+        stack.append(GRAD_MODE.enabled)
+
+    def restore(self) -> None:
+        """Put back the mode this thread had on the matching entry."""
+        key = get_ident()
+        stack = self.stacks[key]
+        GRAD_MODE.enabled = stack.pop()
+        if not stack:  # a finished thread's id may be reused: leave nothing behind
+            del self.stacks[key]
 
     def __enter__(self) -> None:
-        self.previous.append(GRAD_MODE.enabled)
+        self.remember()
         GRAD_MODE.enabled = self.mode
 
     def __exit__(self, *exc: object) -> None:
-        GRAD_MODE.enabled = self.previous.pop()
+        self.restore()
+
+    def call_text(self) -> str:
+        """How the user writes this block (for messages)."""
+        name = type(self).__name__
+        return f"{name}(mode)" if isinstance(self, set_grad_enabled) else f"{name}()"
 
     def fresh(self) -> GradModeContext:
         """A new block with the same mode (one per decorated call)."""
@@ -63,6 +86,13 @@ class GradModeContext:
             raise TypeError(
                 f"{type(self).__name__}: a decorator needs a function, got "
                 f"{type(func).__name__}"
+            )
+        if inspect.iscoroutinefunction(func) or inspect.isasyncgenfunction(func):
+            raise TypeError(
+                f"{type(self).__name__}: cannot decorate the async function "
+                f"{getattr(func, '__qualname__', func)!r}: grad mode belongs to the thread, and "
+                "other tasks run on the same thread while it awaits, so the mode would leak into "
+                f"them. Use `with {self.call_text()}:` inside it, around code without an await"
             )
         if inspect.isgeneratorfunction(func):
             return self.wrap_generator(func)  # type: ignore[return-value]
@@ -150,19 +180,29 @@ class set_grad_enabled(GradModeContext):
 
     def __init__(self, mode: bool) -> None:
         if not isinstance(mode, (bool, int)):
-            raise TypeError(f"set_grad_enabled: mode must be a bool, got {type(mode).__name__}")
+            kind = type(mode)
+            name = kind.__qualname__ if kind.__module__ == "builtins" else \
+                f"{kind.__module__}.{kind.__qualname__}"
+            raise TypeError(f"set_grad_enabled: mode must be a bool (True or False), got {name}; "
+                            "pass bool(mode)")
         super().__init__()
         self.mode = bool(mode)
-        self.previous.append(GRAD_MODE.enabled)
+        self.remember()
         GRAD_MODE.enabled = self.mode
+        self.entered = False
 
     def __enter__(self) -> None:
-        pass  # the mode was set when the object was made; __exit__ restores the one before
+        # The mode was set when the object was made; __exit__ restores the one before. Entered
+        # again (the same object in a second `with`), it switches again, as a fresh one would.
+        if self.entered or get_ident() not in self.stacks:
+            self.remember()
+        GRAD_MODE.enabled = self.mode
+        self.entered = True
 
     def __call__(self, func: F) -> F:
         # Used as a decorator, the switch made on construction is undone: only calls set it.
-        if self.previous:
-            GRAD_MODE.enabled = self.previous.pop()
+        if self.stacks.get(get_ident()):
+            self.restore()
         return super().__call__(func)
 
 

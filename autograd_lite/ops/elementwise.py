@@ -319,7 +319,10 @@ class Clip(TensorOp):
             if hi is not None:
                 inside &= x <= hi
             self.mask = inside.astype(x.dtype)
-            return np.clip(x, lo, hi).astype(x.dtype, copy=False)
+            out = np.clip(x, lo, hi)
+            # float bounds keep a float x's dtype; an integer x clipped at 0.5 is float, as in
+            # NumPy and PyTorch (never truncated back to integers)
+            return out.astype(x.dtype, copy=False) if x.dtype.kind == "f" else out
         try:
             out = np.clip(x, lo, hi)
         except ValueError:

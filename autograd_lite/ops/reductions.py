@@ -187,7 +187,7 @@ class Max(Extreme):
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         self.prepare(x)
-        if x.size == 0:
+        if x.size == 0 and not all(x.shape[a] for a in self.axes):  # nothing to pick from
             raise ValueError(f"max: cannot reduce an empty tensor of shape {x.shape}")
         out_kept = np.maximum.reduce(x, axis=self.axes, keepdims=True)
         self.select(x, out_kept)
@@ -205,7 +205,7 @@ class Min(Extreme):
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         self.prepare(x)
-        if x.size == 0:
+        if x.size == 0 and not all(x.shape[a] for a in self.axes):  # nothing to pick from
             raise ValueError(f"min: cannot reduce an empty tensor of shape {x.shape}")
         out_kept = np.minimum.reduce(x, axis=self.axes, keepdims=True)
         self.select(x, out_kept)

@@ -308,6 +308,16 @@ def numpy_function_with_out(ctx: Context) -> None:
     np.sum(x, axis=0, out=buffer)
 
 
+@bad_input(NUMPY, "dtype= on a NumPy function of a Tensor",
+           "np.concatenate([x, x], dtype=np.float32)  # x float64", TypeError,
+           r"numpy\.concatenate: dtype=float32 differs from the tensor's float64",
+           r"convert the tensor first .* or drop dtype=")
+def numpy_function_with_another_dtype(ctx: Context) -> None:
+    x = param()
+    ctx.watch(x)
+    np.concatenate([x, x], dtype=np.float32)
+
+
 @bad_input(NUMPY, "A NumPy ufunc method without a derivative rule",
            "np.maximum.accumulate(x)", TypeError,
            r"numpy\.maximum\.accumulate cannot run on a Tensor and keep its gradient",
@@ -316,6 +326,16 @@ def ufunc_method_without_a_rule(ctx: Context) -> None:
     x = param()
     ctx.watch(x)
     np.maximum.accumulate(x)
+
+
+@bad_input("dtypes and data", "A list holding tensors that require grad",
+           "Tensor([a, b])  # a, b require grad", TypeError,
+           r"the data holds a tensor of shape \(\) that requires grad",
+           r"autograd_lite\.stack\(\[\.\.\.\]\)")
+def tensor_from_a_list_of_graph_tensors(ctx: Context) -> None:
+    a, b = Tensor(1.0, requires_grad=True), Tensor(2.0, requires_grad=True)
+    ctx.watch(a, b)
+    Tensor([a, b])
 
 
 @bad_input("dtypes and data", "requires_grad on integer data",
@@ -540,6 +560,39 @@ def in_place_operator_changing_the_shape(ctx: Context) -> None:
         b += np.ones((4, 3))
 
 
+@bad_input(GRAPHS, "An in-place operator on a view of a tensor on the graph, while recording",
+           "y = x + 1; v = y[:1]; v += w  # x of shape (2, 3)", RuntimeError,
+           r"\+=: tensor of shape \(1, 3\) shares its memory with tensor of shape \(2, 3\)",
+           r"Write t = t \+ other for a new tensor, or make the change inside `with no_grad")
+def in_place_operator_on_a_view_while_recording(ctx: Context) -> None:
+    x = param()
+    y = x + 1
+    v = y[:1]
+    ctx.watch(x, y, v)
+    v += param((1, 3))
+
+
+@bad_input(GRAPHS, "An in-place operator whose result the tensor's dtype cannot hold",
+           "t = Tensor(np.array([1, 2])); t += 0.5", TypeError,
+           r"\+=: the result has dtype float64, which the tensor's dtype int64 cannot hold",
+           r"convert the tensor first, e\.g\. t = Tensor\(t\.data\.astype\(np\.float64\)\)")
+def in_place_operator_with_a_result_of_another_kind(ctx: Context) -> None:
+    t = Tensor(np.array([1, 2]))
+    ctx.watch(t)
+    t += 0.5
+
+
+@bad_input(GRAPHS, "no_grad() on an async function",
+           "@ag.no_grad()\nasync def evaluate(model, batch): ...", TypeError,
+           r"cannot decorate the async function .*evaluate",
+           r"Use `with no_grad\(\):` inside it, around code without an await")
+def no_grad_on_an_async_function(ctx: Context) -> None:
+    async def evaluate(model: Any, batch: Any) -> None:
+        return None
+
+    ag.no_grad()(evaluate)
+
+
 @bad_input(GRAPHS, "Writing into np.asarray(t)",
            "a = np.asarray(x); a[0] = 5.0", ValueError,
            r"read-only", r"")
@@ -610,6 +663,24 @@ def function_with_two_outputs(ctx: Context) -> None:
             return grad_out
 
     Twice.apply(param())
+
+
+@bad_input("custom ops", "A Function whose forward writes into its input",
+           "def forward(self, x): x *= 2; return x", ValueError,
+           r"Doubler\.forward wrote into one of its inputs",
+           r"Compute a new array instead \(x = x \* 2, not x \*= 2\)")
+def function_forward_writes_its_input(ctx: Context) -> None:
+    class Doubler(ag.Function):
+        def forward(self, x):
+            x *= 2
+            return x
+
+        def vjp(self, grad_out):
+            return 2 * grad_out
+
+    x = param()
+    ctx.watch(x)
+    Doubler.apply(x)
 
 
 @bad_input("custom ops", "A Function whose vjp returns too few gradients",
