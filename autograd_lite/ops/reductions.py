@@ -134,7 +134,7 @@ class Mean(Reduction):
     larger than float16's largest number (65,504), 1 / n is not.
     """
 
-    __slots__ = ("count", "half")
+    __slots__ = ("count", "float16")
     name = "mean"
     domain = "real"
     rule = "d mean(x) = mean(dx);  grad_x = grad_out / n over the averaged axes"
@@ -142,12 +142,12 @@ class Mean(Reduction):
     def forward(self, x: np.ndarray) -> np.ndarray:
         self.prepare(x)
         self.count = math.prod([x.shape[a] for a in self.axes])
-        self.half = x.dtype is F16
+        self.float16 = x.dtype is F16
         return mean_of(x, self.axes, self.keepdims, self.count)
 
     def vjp(self, grad_out: Any) -> tuple:
         grad = self.grad_kept(grad_out)
-        grad = grad * (1.0 / self.count) if self.half else grad / self.count
+        grad = grad * (1.0 / self.count) if self.float16 else grad / self.count
         return (broadcast_to(grad, self.in_shape),)
 
     def jvp(self, tangent_x: Any) -> Any:
