@@ -91,6 +91,21 @@ def _describe(p: Parameter) -> str:
     return f"{label}Value"
 
 
+def _memory_of(p: Tensor, i: int, optimizer: Optimizer) -> np.ndarray:
+    """A writable view of the memory of parameter `i`, whose array is flagged read-only:
+    the update goes into that memory, as `p -= lr * p.grad` under `no_grad()` would write it
+    (a `Tensor(t.data)` shares t's memory). A ValueError for memory that cannot hold the
+    update (a broadcast view, where elements share one location), raised before any
+    parameter changes."""
+    try:
+        return writable(p._data)
+    except ValueError as exc:
+        raise ValueError(
+            f"{type(optimizer).__name__}.step: parameter {i} ({_describe(p)}) cannot be "
+            f"updated: {exc}"
+        ) from None
+
+
 class Optimizer:
     """Base class: holds the parameters and the learning rate; subclasses define `update`.
 
@@ -133,7 +148,7 @@ class Optimizer:
                 if grad is None:
                     continue
                 # The raw array (`.data` wraps it in a write-counting view), writable.
-                data = p._data if p._data.flags.writeable else self.memory_of(i, p)
+                data = p._data if p._data.flags.writeable else _memory_of(p, i, self)
                 if type(grad) is np.ndarray and grad.shape == data.shape and \
                         grad.dtype.kind == "f":  # what backward leaves: checked in one go
                     work.append((i, p, data, grad))
@@ -172,20 +187,6 @@ class Optimizer:
             else:
                 data[...] = self.update(state, data, grad)
             bump_version(p)  # as a write through `.data` would: recorded uses go stale
-
-    def memory_of(self, i: int, p: Tensor) -> np.ndarray:
-        """A writable view of the memory of parameter `i`, whose array is flagged read-only:
-        the update goes into that memory, as `p -= lr * p.grad` under `no_grad()` would write
-        it (a `Tensor(t.data)` shares t's memory). A ValueError for memory that cannot hold
-        the update (a broadcast view, where elements share one location), raised before any
-        parameter changes."""
-        try:
-            return writable(p._data)
-        except ValueError as exc:
-            raise ValueError(
-                f"{type(self).__name__}.step: parameter {i} ({_describe(p)}) cannot be updated: "
-                f"{exc}"
-            ) from None
 
     def update(self, state: dict[str, Any], data: np.ndarray, grad: np.ndarray) -> np.ndarray:
         """The new value of one parameter from its `data` and `grad` (same shape).
