@@ -15,7 +15,6 @@ only here; without them the demo says how to get them and still trains.
 from __future__ import annotations
 
 import argparse
-import math
 import shutil
 import subprocess
 import sys
@@ -27,6 +26,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from .arguments import check_integer, check_real
 
 #: How to get the demo's optional packages (the package is installed from its clone, not PyPI).
 EXTRA_HINT = 'pip install ".[demo]" in the autograd_lite clone, or pip install matplotlib tqdm'
@@ -60,48 +61,34 @@ MAX_LAYERS = 8
 # ---- argument types: a bad value is a usage error (exit code 2), never a traceback ---------
 
 
+def parsed(text: str, kind: type, what: str, **bounds: Any) -> Any:
+    """`text` read as a `kind` (int or float) within `bounds` (see `check_real`), or the
+    usage error "expected {what}, got {text!r}"."""
+    check = check_integer if kind is int else check_real
+    try:
+        return check(kind(text), "value", "argument", what, **bounds)
+    except (TypeError, ValueError):
+        raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+
+
 def positive_int(text: str) -> int:
     """An integer >= 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return value
+    return parsed(text, int, "a positive integer", at_least=1)
 
 
 def nonnegative_int(text: str) -> int:
     """An integer >= 0."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}")
-    return value
+    return parsed(text, int, "an integer >= 0", at_least=0)
 
 
 def positive_float(text: str) -> float:
     """A finite number > 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
-    if not (value > 0 and math.isfinite(value)):
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
-    return value
+    return parsed(text, float, "a positive number", above=0.0)
 
 
 def nonnegative_float(text: str) -> float:
     """A finite number >= 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}") from None
-    if not (value >= 0 and math.isfinite(value)):
-        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}")
-    return value
+    return parsed(text, float, "a number >= 0", at_least=0.0)
 
 
 def layer_widths(text: str) -> tuple[int, ...]:

@@ -7,44 +7,37 @@ arguments always give the same arrays and the global random state is never touch
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
+
+from .arguments import check_integer, check_real
 
 __all__ = ["make_circles", "make_line", "make_moons"]
 
 Seed = int | np.random.Generator | None
 
 
-def _check_count(n: object, where: str, minimum: int = 1) -> int:
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-        raise TypeError(f"{where}: n must be an integer number of samples, got {n!r}")
-    if n < minimum:
-        raise ValueError(f"{where}: n must be at least {minimum}, got {n}")
-    return int(n)
+def _check_count(n: object, where: str) -> int:
+    """The number of samples: an integer >= 1."""
+    return check_integer(n, "n", where, "an integer number of samples", at_least=1,
+                         range_what="at least 1")
 
 
-def _check_real(x: object, name: str, where: str, nonnegative: bool = False) -> float:
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{where}: {name} must be a real number, got {x!r}")
-    x = float(x)
-    if not math.isfinite(x) or (nonnegative and x < 0):
-        kind = "a finite number >= 0" if nonnegative else "a finite number"
-        raise ValueError(f"{where}: {name} must be {kind}, got {x}")
-    return x
+def _check_noise(noise: object, where: str) -> float:
+    """The noise level: a finite number >= 0."""
+    return check_real(noise, "noise", where, "a real number", at_least=0.0,
+                      range_what="a finite number >= 0")
 
 
 def _generator(seed: Seed, where: str) -> np.random.Generator:
+    """The generator to draw from: `seed` itself, a fresh one seeded from the operating system
+    (None), or one seeded with the non-negative integer `seed`."""
     if isinstance(seed, np.random.Generator):
         return seed
     if seed is None:
         return np.random.default_rng()
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-        raise TypeError(
-            f"{where}: seed must be a non-negative integer, None or a numpy Generator, "
-            f"got {seed!r}"
-        )
-    return np.random.default_rng(int(seed))
+    what = "a non-negative integer, None or a numpy Generator"
+    return np.random.default_rng(check_integer(seed, "seed", where, what, at_least=0))
 
 
 def make_moons(n: int = 100, noise: float = 0.1, seed: Seed = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -57,7 +50,7 @@ def make_moons(n: int = 100, noise: float = 0.1, seed: Seed = 0) -> tuple[np.nda
     Returns `(X, y)`: `X` float64 of shape `(n, 2)`, `y` int64 of shape `(n,)` in {0, 1}.
     """
     n = _check_count(n, "make_moons")
-    noise = _check_real(noise, "noise", "make_moons", nonnegative=True)
+    noise = _check_noise(noise, "make_moons")
     rng = _generator(seed, "make_moons")
     n_upper = n // 2
     n_lower = n - n_upper
@@ -81,10 +74,9 @@ def make_circles(
     Returns `(X, y)`: `X` float64 of shape `(n, 2)`, `y` int64 of shape `(n,)` in {0, 1}.
     """
     n = _check_count(n, "make_circles")
-    noise = _check_real(noise, "noise", "make_circles", nonnegative=True)
-    factor = _check_real(factor, "factor", "make_circles")
-    if not 0.0 < factor < 1.0:
-        raise ValueError(f"make_circles: factor must be between 0 and 1 (exclusive), got {factor}")
+    noise = _check_noise(noise, "make_circles")
+    factor = check_real(factor, "factor", "make_circles", "a real number", above=0.0, below=1.0,
+                        range_what="between 0 and 1 (exclusive)")
     rng = _generator(seed, "make_circles")
     n_outer = n // 2
     n_inner = n - n_outer
@@ -107,9 +99,10 @@ def make_line(
     Returns `(x, y)`, both float64 of shape `(n,)`.
     """
     n = _check_count(n, "make_line")
-    slope = _check_real(slope, "slope", "make_line")
-    intercept = _check_real(intercept, "intercept", "make_line")
-    noise = _check_real(noise, "noise", "make_line", nonnegative=True)
+    slope = check_real(slope, "slope", "make_line", "a real number", range_what="a finite number")
+    intercept = check_real(intercept, "intercept", "make_line", "a real number",
+                           range_what="a finite number")
+    noise = _check_noise(noise, "make_line")
     rng = _generator(seed, "make_line")
     x = rng.uniform(-1.0, 1.0, size=n)
     y = slope * x + intercept + noise * rng.standard_normal(n)

@@ -36,7 +36,7 @@ def sqrt(x: Any) -> Tensor:
     return as_tensor(x).sqrt()
 
 
-def abs(x: Any) -> Tensor:  # noqa: A001 - NumPy's name
+def abs(x: Any) -> Tensor:  # NumPy's name, shadowing the builtin on purpose
     """Absolute value, elementwise (gradient 0 at 0)."""
     return as_tensor(x).abs()
 
@@ -84,7 +84,7 @@ def clip(x: Any, a_min: Any = None, a_max: Any = None) -> Tensor:
     return as_tensor(x).clip(a_min, a_max)
 
 
-def sum(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001
+def sum(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
     """Sum over `axis` (None: all axes; an int or a tuple)."""
     return as_tensor(x).sum(axis, keepdims)
 
@@ -94,12 +94,12 @@ def mean(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
     return as_tensor(x).mean(axis, keepdims)
 
 
-def max(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001
+def max(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
     """Maximum over `axis` (ties share the gradient equally)."""
     return as_tensor(x).max(axis, keepdims)
 
 
-def min(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001
+def min(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
     """Minimum over `axis` (ties share the gradient equally)."""
     return as_tensor(x).min(axis, keepdims)
 

@@ -132,18 +132,6 @@ def central_difference_jacobian(
     return jac
 
 
-def numerical_jacobian(f: Callable[..., Any], *args: Any, argnum: int = 0,
-                       eps: float = 1e-6) -> Any:
-    """The Jacobian of `f` with respect to `args[argnum]` by central differences (float64),
-    shape `f(*args).shape + args[argnum].shape` (for a pytree argument, its structure with
-    one such block per leaf)."""
-    positions = resolve_argnums("numerical_jacobian", (argnum,), len(args))
-    (argument,) = float64_arguments("numerical_jacobian", args, positions)
-    blocks = [central_difference_jacobian(f, args, [argument], 0, k, eps)
-              for k in range(len(argument.leaves))]
-    return argument.treedef.unflatten(blocks)
-
-
 def numerical_grad(f: Callable[..., Any], *args: Any, eps: float = 1e-6) -> Any:
     """The gradient of a scalar `f` at `args` by central differences, in float64.
 
@@ -157,8 +145,8 @@ def numerical_grad(f: Callable[..., Any], *args: Any, eps: float = 1e-6) -> Any:
     out_shape = evaluate(f, args, arguments, tree_output=False).shape
     if int(np.prod(out_shape)) != 1:
         raise ValueError(
-            f"numerical_grad: f returned shape {out_shape}, not a single number; use "
-            "numerical_jacobian for every output, or reduce the output (e.g. .sum())"
+            f"numerical_grad: f returned shape {out_shape}, not a single number; reduce the "
+            "output first (e.g. .sum()), or take one output element at a time"
         )
     grads = []
     for which, argument in enumerate(arguments):

@@ -509,7 +509,7 @@ def np_where(condition: Any, *xy: Any) -> Any:
 
 @implements(np.clip)
 def np_clip(a: Any, a_min: Any = NO_VALUE, a_max: Any = NO_VALUE, out: Any = None, *,
-            min: Any = NO_VALUE, max: Any = NO_VALUE, **kwargs: Any) -> Tensor:  # noqa: A002
+            min: Any = NO_VALUE, max: Any = NO_VALUE, **kwargs: Any) -> Tensor:
     refuse_extras("clip", out=out)
     if kwargs:
         raise TypeError(f"numpy.clip: {', '.join(kwargs)} not supported on Tensors")

@@ -7,9 +7,9 @@ the generator is seeded from the operating system, as in PyTorch.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
+
+from .arguments import check_integer
 
 __all__ = ["get_generator", "manual_seed"]
 
@@ -18,11 +18,7 @@ _generator: np.random.Generator = np.random.default_rng()
 
 def check_seed(seed: object, where: str = "manual_seed") -> int:
     """Return `seed` as an int, or raise if it is not a non-negative integer (bools refused)."""
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"{where}: seed must be a non-negative integer, got {seed!r}")
-    if seed < 0:
-        raise ValueError(f"{where}: seed must be a non-negative integer, got {seed}")
-    return int(seed)
+    return check_integer(seed, "seed", where, "a non-negative integer", at_least=0)
 
 
 def manual_seed(seed: int) -> np.random.Generator:

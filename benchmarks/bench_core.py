@@ -16,10 +16,10 @@ import time
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import numpy as np  # noqa: E402
+import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-from autograd_lite import Tensor, Value  # noqa: E402
+from autograd_lite import Tensor, Value
 
 
 def timed(fn, repeats: int) -> tuple[float, float, float]:

@@ -23,11 +23,11 @@ from typing import Any
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import numpy as np  # noqa: E402
+import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-import autograd_lite as ag  # noqa: E402
-from autograd_lite import TENSOR_OPS, Tensor, transforms  # noqa: E402
+import autograd_lite as ag
+from autograd_lite import TENSOR_OPS, Tensor, transforms
 
 RNG = np.random.default_rng(0)
 W_WIDE = RNG.standard_normal((3, 100)) / 10     # 100 inputs -> 3 outputs

@@ -75,7 +75,7 @@ def test_global_random_state_is_left_alone():
     (lambda: datasets.make_moons(2.5), TypeError, "n must be an integer"),
     (lambda: datasets.make_circles(10, noise=-0.1), ValueError, "noise must be a finite"),
     (lambda: datasets.make_circles(10, factor=1.5), ValueError, "factor must be between"),
-    (lambda: datasets.make_moons(10, seed=-1), TypeError, "seed must be a non-negative"),
+    (lambda: datasets.make_moons(10, seed=-1), ValueError, "seed must be a non-negative"),
     (lambda: datasets.make_moons(10, seed="a"), TypeError, "seed must be a non-negative"),
     (lambda: datasets.make_line(10, "2", 0.0), TypeError, "slope must be a real number"),
     (lambda: datasets.make_line(10, 1.0, float("nan")), ValueError, "intercept must be a finite"),

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from ..arguments import check_choice
 from ..tensor import Tensor
 from .module import Module
 
@@ -17,10 +18,7 @@ ACTIVATIONS = ("relu", "tanh", "sigmoid")
 
 def check_activation(activation: object, where: str, allowed: tuple[str, ...] = ACTIVATIONS) -> str:
     """`activation` if it is one of `allowed`, else a `ValueError` listing the valid names."""
-    if not isinstance(activation, str) or activation not in allowed:
-        valid = ", ".join(repr(a) for a in allowed)
-        raise ValueError(f"{where}: unknown activation {activation!r}; valid ones are {valid}")
-    return activation
+    return check_choice(activation, "activation", where, allowed)
 
 
 def as_tensor(x: Any) -> Any:

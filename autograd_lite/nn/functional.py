@@ -12,8 +12,9 @@ from typing import Any
 
 import numpy as np
 
+from ..arguments import check_choice
 from ..engine.errors import ShapeError
-from ..functions import linear  # noqa: F401  (nn.functional.linear, as in PyTorch)
+from ..functions import linear  # nn.functional.linear, as in PyTorch
 from ..ops.losses import BinaryCrossEntropyWithLogits, CrossEntropy, MSELoss
 from ..tensor import Tensor, apply_binary, apply_unary, constant
 from .activations import as_tensor
@@ -121,9 +122,7 @@ def hinge_loss(scores: Any, labels: Any, reduction: str = "mean") -> Tensor:
 
 
 def _check_reduction(reduction: object, where: str) -> None:
-    if reduction not in REDUCTIONS:
-        valid = ", ".join(repr(r) for r in REDUCTIONS)
-        raise ValueError(f"{where}: unknown reduction {reduction!r}; valid ones are {valid}")
+    check_choice(reduction, "reduction", where, REDUCTIONS)
 
 
 def _reduce(loss: Tensor, reduction: str) -> Tensor:

@@ -8,6 +8,7 @@ import numbers
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from ..arguments import check_integer
 from ..engine.errors import ShapeError
 from ..functions import linear
 from ..random import get_generator
@@ -23,11 +24,7 @@ ACTIVATION_MODULES: dict[str, type[Module]] = {"relu": ReLU, "tanh": Tanh, "sigm
 
 def check_size(n: object, name: str, where: str) -> int:
     """`n` as an int if it is a positive integer (bools refused), else a clear error."""
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-        raise TypeError(f"{where}: {name} must be a positive integer, got {n!r}")
-    if n < 1:
-        raise ValueError(f"{where}: {name} must be a positive integer, got {n}")
-    return int(n)
+    return check_integer(n, name, where, "a positive integer", at_least=1)
 
 
 class Linear(Module):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..arguments import check_choice
 from ..tensor import Tensor
 from . import functional as F
 from .module import Module
@@ -32,10 +33,7 @@ class Loss(Module):
                 f"{where}: PyTorch's option {name}= is not supported here; the only option is "
                 f"reduction ('mean', 'sum' or 'none'). {hint}".rstrip()
             )
-        if reduction not in F.REDUCTIONS:
-            valid = ", ".join(repr(r) for r in F.REDUCTIONS)
-            raise ValueError(f"{where}: unknown reduction {reduction!r}; valid ones are {valid}")
-        self.reduction = reduction
+        self.reduction = check_choice(reduction, "reduction", where, F.REDUCTIONS)
 
     def extra_repr(self) -> str:
         return f"reduction={self.reduction!r}"

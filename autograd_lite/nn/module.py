@@ -237,7 +237,7 @@ class Module:
             reason = "it is a folder"
         except (PermissionError, MemoryError):
             raise
-        except Exception as exc:  # noqa: BLE001 - any way a damaged or foreign file fails to read
+        except Exception as exc:  # any way a damaged or foreign file fails to read
             # zipfile alone raises BadZipFile, EOFError, NotImplementedError (a damaged version or
             # compression field), RuntimeError ("encrypted"), zlib.error, OSError (a seek to a
             # damaged offset); some have no message. NotAModelFile says what it found.

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from operator import attrgetter
 from typing import Any
 
+from ..arguments import check_choice
 from ..ops.scalar import ScalarLinear
 from ..random import get_generator
 from ..value import Value, as_value, new_value
@@ -234,8 +235,7 @@ def _check_pairs(
 
 
 def _reduce(terms: list[Value], reduction: str, where: str) -> Value:
-    if reduction not in ("mean", "sum"):
-        raise ValueError(f"{where}: unknown reduction {reduction!r}; valid ones are 'mean', 'sum'")
+    check_choice(reduction, "reduction", where, ("mean", "sum"))
     total = terms[0]
     for term in terms[1:]:
         total = total + term

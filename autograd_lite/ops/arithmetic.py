@@ -18,7 +18,7 @@ from .rule_math import data_of, log, sum_terms
 
 def broadcast_failure(name: str, x: np.ndarray, y: np.ndarray, error: ValueError) -> ValueError:
     """The error to raise for `ufunc(x, y)` failing: in the user's terms when the shapes do
-    not broadcast (the hot ops inline the call to the ufunc and use only this on failure)."""
+    not broadcast, else `error` itself."""
     if x.ndim and y.ndim:
         try:
             np.broadcast_shapes(x.shape, y.shape)
@@ -28,16 +28,12 @@ def broadcast_failure(name: str, x: np.ndarray, y: np.ndarray, error: ValueError
 
 
 def broadcasting(ufunc: Callable, name: str, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """`ufunc(x, y)`, with a broadcast mismatch reported in the user's terms."""
+    """`ufunc(x, y)`, with a broadcast mismatch reported in the user's terms (add, sub and mul
+    write this call out inline: see `Add.forward`)."""
     try:
         return ufunc(x, y)
-    except ValueError:
-        if x.ndim and y.ndim:
-            try:
-                np.broadcast_shapes(x.shape, y.shape)
-            except ValueError:
-                raise broadcast_error(name, x.shape, y.shape) from None
-        raise
+    except ValueError as error:
+        raise broadcast_failure(name, x, y, error) from None
 
 
 @register

@@ -7,7 +7,7 @@ half the gradient; `clip` passes the gradient where lo <= x <= hi.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -217,64 +217,70 @@ def tie_weights(x: np.ndarray, y: np.ndarray, wins: np.ndarray) -> np.ndarray:
     return np.where(x == y, share.dtype.type(0.5), share)
 
 
-@register
-class Maximum(TensorOp):
-    """out = max(x, y) elementwise.   grad_x = grad_out * [x > y], ties split 1/2 : 1/2."""
+class Selection(TensorOp):
+    """An op whose output takes each element from x or from y (maximum, minimum, where).
+
+    `share` (the output's shape) is the part of each element's gradient that x gets: 1 where
+    the element came from x, 0 where it came from y (1/2 where maximum or minimum tie); y
+    gets the rest.   grad_x = grad_out * share, grad_y = grad_out * (1 - share).
+    """
 
     __slots__ = ("share",)
+    saved = ("share",)
+    share: Any  # an array, or a graph node under create_graph
+
+    def vjp(self, grad_out: Any) -> tuple:
+        needs_x, needs_y = self.needs_grad
+        grad_x = grad_out * self.share if needs_x else None
+        grad_y = grad_out * (1 - self.share) if needs_y else None
+        return grad_x, grad_y
+
+    def jvp(self, tangent_x: Any, tangent_y: Any) -> Any:
+        return sum_terms(
+            None if tangent_x is None else tangent_x * self.share,
+            None if tangent_y is None else tangent_y * (1 - self.share),
+        )
+
+
+class ElementwiseExtreme(Selection):
+    """maximum / minimum: the larger (smaller) of x and y, elementwise, ties split 1/2 : 1/2."""
+
+    __slots__ = ()
+    smooth = False
+    #: The NumPy function that picks the output, and the comparison that says where x wins.
+    pick: ClassVar[np.ufunc]
+    wins: ClassVar[np.ufunc]
+
+    def forward(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        out = broadcasting(self.pick, self.name, x, y)
+        self.share = tie_weights(x, y, self.wins(x, y))
+        return out
+
+
+@register
+class Maximum(ElementwiseExtreme):
+    """out = max(x, y) elementwise.   grad_x = grad_out * [x > y], ties split 1/2 : 1/2."""
+
+    __slots__ = ()
     broadcasts = True
     name = "maximum"
     domain = "away_from_kinks"
-    saved = ("share",)
-    smooth = False
     rule = "d max(x, y) = [x > y] dx + [y > x] dy   (1/2 each at ties)"
-
-    def forward(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        out = broadcasting(np.maximum, "maximum", x, y)
-        self.share = tie_weights(x, y, np.greater(x, y))
-        return out
-
-    def vjp(self, grad_out: Any) -> tuple:
-        needs_x, needs_y = self.needs_grad
-        grad_x = grad_out * self.share if needs_x else None
-        grad_y = grad_out * (1 - self.share) if needs_y else None
-        return grad_x, grad_y
-
-    def jvp(self, tangent_x: Any, tangent_y: Any) -> Any:
-        return sum_terms(
-            None if tangent_x is None else tangent_x * self.share,
-            None if tangent_y is None else tangent_y * (1 - self.share),
-        )
+    pick = np.maximum
+    wins = np.greater
 
 
 @register
-class Minimum(TensorOp):
+class Minimum(ElementwiseExtreme):
     """out = min(x, y) elementwise.   grad_x = grad_out * [x < y], ties split 1/2 : 1/2."""
 
-    __slots__ = ("share",)
+    __slots__ = ()
     broadcasts = True
     name = "minimum"
     domain = "away_from_kinks"
-    saved = ("share",)
-    smooth = False
     rule = "d min(x, y) = [x < y] dx + [y < x] dy   (1/2 each at ties)"
-
-    def forward(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        out = broadcasting(np.minimum, "minimum", x, y)
-        self.share = tie_weights(x, y, np.less(x, y))
-        return out
-
-    def vjp(self, grad_out: Any) -> tuple:
-        needs_x, needs_y = self.needs_grad
-        grad_x = grad_out * self.share if needs_x else None
-        grad_y = grad_out * (1 - self.share) if needs_y else None
-        return grad_x, grad_y
-
-    def jvp(self, tangent_x: Any, tangent_y: Any) -> Any:
-        return sum_terms(
-            None if tangent_x is None else tangent_x * self.share,
-            None if tangent_y is None else tangent_y * (1 - self.share),
-        )
+    pick = np.minimum
+    wins = np.less
 
 
 @register
@@ -367,41 +373,29 @@ class Clip(TensorOp):
 
 
 @register
-class Where(TensorOp):
+class Where(Selection):
     """out = x where condition else y.   grad_x = grad_out * cond, grad_y = grad_out * (1 - cond).
 
-    The condition is a constant (a boolean array), not an input of the graph.
+    The condition is a constant (a boolean array), not an input of the graph; it is kept as
+    `share`, the condition in the output's dtype.
     """
 
-    __slots__ = ("mask",)
+    __slots__ = ()
     broadcasts = True
     name = "where"
     domain = "real"
-    saved = ("mask",)
     smooth = True
     rule = "d where(c, x, y) = [c] dx + [not c] dy"
 
     def __init__(self, condition: np.ndarray) -> None:
-        self.mask = np.asarray(condition, dtype=bool)
+        self.share = np.asarray(condition, dtype=bool)
 
     def forward(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         try:
-            out = np.where(self.mask, x, y)
+            out = np.where(self.share, x, y)
         except ValueError:
             from ..engine.errors import broadcast_error
 
-            raise broadcast_error("where", self.mask.shape, x.shape, y.shape) from None
-        self.mask = self.mask.astype(out.dtype)
+            raise broadcast_error("where", self.share.shape, x.shape, y.shape) from None
+        self.share = self.share.astype(out.dtype)
         return out
-
-    def vjp(self, grad_out: Any) -> tuple:
-        needs_x, needs_y = self.needs_grad
-        grad_x = grad_out * self.mask if needs_x else None
-        grad_y = grad_out * (1 - self.mask) if needs_y else None
-        return grad_x, grad_y
-
-    def jvp(self, tangent_x: Any, tangent_y: Any) -> Any:
-        return sum_terms(
-            None if tangent_x is None else tangent_x * self.mask,
-            None if tangent_y is None else tangent_y * (1 - self.mask),
-        )

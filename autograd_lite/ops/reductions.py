@@ -8,7 +8,7 @@ Ties in `max`/`min` share the gradient equally among the tied elements.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -72,7 +72,7 @@ def kept_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]
 class Reduction(TensorOp):
     """Shared bookkeeping of the reductions: the axes, keepdims and the input's shape."""
 
-    __slots__ = ("axis", "keepdims", "axes", "shape")
+    __slots__ = ("axis", "keepdims", "axes", "in_shape")
     smooth = True
 
     def __init__(self, axis: Any = None, keepdims: bool = False) -> None:
@@ -81,13 +81,13 @@ class Reduction(TensorOp):
 
     def prepare(self, x: np.ndarray) -> None:
         self.axes = normalize_axes(self.name, self.axis, x.ndim)
-        self.shape = x.shape
+        self.in_shape = x.shape
 
     def grad_kept(self, grad_out: Any) -> Any:
         """`grad_out` reshaped to the keepdims shape, so it broadcasts against the input."""
         if self.keepdims or not grad_out.ndim:  # a 0-d gradient broadcasts as it is
             return grad_out
-        return grad_out.reshape(kept_shape(self.shape, self.axes))
+        return grad_out.reshape(kept_shape(self.in_shape, self.axes))
 
     def describe(self) -> str:
         parts = [] if self.axis is None else [f"axis={self.axis}"]
@@ -110,7 +110,7 @@ class Sum(Reduction):
         return np.add.reduce(x, axis=self.axes, keepdims=self.keepdims)
 
     def vjp(self, grad_out: Any) -> tuple:
-        return (broadcast_to(self.grad_kept(grad_out), self.shape),)
+        return (broadcast_to(self.grad_kept(grad_out), self.in_shape),)
 
     def jvp(self, tangent_x: Any) -> Any:
         return tangent_x.sum(axis=self.axes, keepdims=self.keepdims)
@@ -134,7 +134,7 @@ class Mean(Reduction):
     larger than float16's largest number (65,504), 1 / n is not.
     """
 
-    __slots__ = ("count", "half")
+    __slots__ = ("count", "float16")
     name = "mean"
     domain = "real"
     rule = "d mean(x) = mean(dx);  grad_x = grad_out / n over the averaged axes"
@@ -142,13 +142,13 @@ class Mean(Reduction):
     def forward(self, x: np.ndarray) -> np.ndarray:
         self.prepare(x)
         self.count = math.prod([x.shape[a] for a in self.axes])
-        self.half = x.dtype is F16
+        self.float16 = x.dtype is F16
         return mean_of(x, self.axes, self.keepdims, self.count)
 
     def vjp(self, grad_out: Any) -> tuple:
         grad = self.grad_kept(grad_out)
-        grad = grad * (1.0 / self.count) if self.half else grad / self.count
-        return (broadcast_to(grad, self.shape),)
+        grad = grad * (1.0 / self.count) if self.float16 else grad / self.count
+        return (broadcast_to(grad, self.in_shape),)
 
     def jvp(self, tangent_x: Any) -> Any:
         if isinstance(tangent_x, np.ndarray):
@@ -162,12 +162,18 @@ class Extreme(Reduction):
     __slots__ = ("share",)
     saved = ("share",)
     smooth = False
+    #: The NumPy function whose `reduce` finds the extreme elements.
+    pick: ClassVar[np.ufunc]
 
-    def select(self, x: np.ndarray, out_kept: np.ndarray) -> None:
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.prepare(x)
+        if x.size == 0 and not all(x.shape[a] for a in self.axes):  # nothing to pick from
+            raise ValueError(f"{self.name}: cannot reduce an empty tensor of shape {x.shape}")
+        out_kept = self.pick.reduce(x, axis=self.axes, keepdims=True)
         hits = x == out_kept
         counts = np.add.reduce(hits, axis=self.axes, keepdims=True, dtype=x.dtype)
-        self.share = hits / counts
-        self.share = self.share.astype(x.dtype, copy=False)
+        self.share = (hits / counts).astype(x.dtype, copy=False)
+        return out_kept if self.keepdims else out_kept.reshape(reduced_shape(x.shape, self.axes))
 
     def vjp(self, grad_out: Any) -> tuple:
         return (self.grad_kept(grad_out) * self.share,)
@@ -184,14 +190,7 @@ class Max(Extreme):
     name = "max"
     domain = "away_from_kinks"
     rule = "grad_x = grad_out * [x == max] / (number of maxima)"
-
-    def forward(self, x: np.ndarray) -> np.ndarray:
-        self.prepare(x)
-        if x.size == 0 and not all(x.shape[a] for a in self.axes):  # nothing to pick from
-            raise ValueError(f"max: cannot reduce an empty tensor of shape {x.shape}")
-        out_kept = np.maximum.reduce(x, axis=self.axes, keepdims=True)
-        self.select(x, out_kept)
-        return out_kept if self.keepdims else out_kept.reshape(reduced_shape(x.shape, self.axes))
+    pick = np.maximum
 
 
 @register
@@ -202,14 +201,7 @@ class Min(Extreme):
     name = "min"
     domain = "away_from_kinks"
     rule = "grad_x = grad_out * [x == min] / (number of minima)"
-
-    def forward(self, x: np.ndarray) -> np.ndarray:
-        self.prepare(x)
-        if x.size == 0 and not all(x.shape[a] for a in self.axes):  # nothing to pick from
-            raise ValueError(f"min: cannot reduce an empty tensor of shape {x.shape}")
-        out_kept = np.minimum.reduce(x, axis=self.axes, keepdims=True)
-        self.select(x, out_kept)
-        return out_kept if self.keepdims else out_kept.reshape(reduced_shape(x.shape, self.axes))
+    pick = np.minimum
 
 
 def stable_logsumexp(x: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
@@ -248,22 +240,35 @@ class LogSumExp(Reduction):
         return (tangent_x * softmax).sum(axis=self.axes, keepdims=self.keepdims)
 
 
-@register
-class Softmax(TensorOp):
-    """out = exp(x) / sum(exp(x), axis).   grad_x = out * (grad_out - sum(grad_out * out))."""
+class Normalized(TensorOp):
+    """softmax / log_softmax: x normalised along one axis; the output is kept for backward."""
 
     __slots__ = ("axis", "out")
-    name = "softmax"
-    domain = "real"
     saved = ("out",)
-    rule = "grad_x = s * (grad_out - sum(grad_out * s, axis)),  s = softmax(x)"
 
     def __init__(self, axis: int = -1) -> None:
         self.axis = axis
 
+    def prepare(self, x: np.ndarray) -> int:
+        """Check the axis against x and keep it as a non-negative int."""
+        self.axis = normalize_axis(self.name, self.axis, x.ndim)
+        return self.axis
+
+    def describe(self) -> str:
+        return f"axis={self.axis}"
+
+
+@register
+class Softmax(Normalized):
+    """out = exp(x) / sum(exp(x), axis).   grad_x = out * (grad_out - sum(grad_out * out))."""
+
+    __slots__ = ()
+    name = "softmax"
+    domain = "real"
+    rule = "grad_x = s * (grad_out - sum(grad_out * s, axis)),  s = softmax(x)"
+
     def forward(self, x: np.ndarray) -> np.ndarray:
-        axis = normalize_axis("softmax", self.axis, x.ndim)
-        self.axis = axis
+        axis = self.prepare(x)
         shifted = np.exp(x - np.max(x, axis=axis, keepdims=True))
         self.out = (shifted / wide_sum(shifted, axis, True)).astype(x.dtype, copy=False)
         return self.out
@@ -276,26 +281,18 @@ class Softmax(TensorOp):
         out = self.out
         return out * (tangent_x - (out * tangent_x).sum(axis=self.axis, keepdims=True))
 
-    def describe(self) -> str:
-        return f"axis={self.axis}"
-
 
 @register
-class LogSoftmax(TensorOp):
+class LogSoftmax(Normalized):
     """out = x - logsumexp(x, axis).   grad_x = grad_out - exp(out) * sum(grad_out, axis)."""
 
-    __slots__ = ("axis", "out")
+    __slots__ = ()
     name = "log_softmax"
     domain = "real"
-    saved = ("out",)
     rule = "grad_x = grad_out - softmax(x) * sum(grad_out, axis)"
 
-    def __init__(self, axis: int = -1) -> None:
-        self.axis = axis
-
     def forward(self, x: np.ndarray) -> np.ndarray:
-        axis = normalize_axis("log_softmax", self.axis, x.ndim)
-        self.axis = axis
+        axis = self.prepare(x)
         self.out = (x - stable_logsumexp(x, (axis,))).astype(x.dtype, copy=False)
         return self.out
 
@@ -304,9 +301,6 @@ class LogSoftmax(TensorOp):
 
     def jvp(self, tangent_x: Any) -> Any:
         return tangent_x - (exp(self.out) * tangent_x).sum(axis=self.axis, keepdims=True)
-
-    def describe(self) -> str:
-        return f"axis={self.axis}"
 
 
 @register
@@ -460,7 +454,7 @@ class Cumsum(TensorOp):
     """out = x.cumsum(axis) (running sums; axis None: over the flattened values).
     grad_x = the running sums of grad_out taken from the end."""
 
-    __slots__ = ("axis", "along", "shape")
+    __slots__ = ("axis", "along", "in_shape")
     name = "cumsum"
     domain = "real"
     rule = "grad_x[i] = sum_{j >= i} grad_out[j] along the axis"
@@ -469,7 +463,7 @@ class Cumsum(TensorOp):
         self.axis = axis
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        self.shape = x.shape
+        self.in_shape = x.shape
         if self.axis is None:
             self.along = 0
             return np.cumsum(x.reshape(-1))
@@ -483,7 +477,7 @@ class Cumsum(TensorOp):
     def vjp(self, grad_out: Any) -> tuple:
         flipped = self.reversed_along(grad_out)
         grad_x = self.reversed_along(flipped.cumsum(axis=self.along))
-        return (grad_x.reshape(self.shape) if self.axis is None else grad_x,)
+        return (grad_x.reshape(self.in_shape) if self.axis is None else grad_x,)
 
     def jvp(self, tangent_x: Any) -> Any:
         if self.axis is None:

@@ -2,16 +2,16 @@
 
 They mirror the Tensor ops one for one and share the engine; the floats they save are tiny
 and never freed, so `backward()` can run through a Value graph again (gradients add up).
+Value graphs are differentiated in reverse mode only (forward mode, `jvp`, runs on Tensors:
+the transforms take floats and arrays and record Tensor ops), so these ops have no `jvp`.
 """
 
 from __future__ import annotations
 
 import math
 from operator import mul
-from typing import Any
 
 from ..engine.op import ScalarOp, register
-from .rule_math import sum_terms
 
 
 def safe_pow(x: float, y: float) -> float:
@@ -59,9 +59,6 @@ class ScalarAdd(ScalarOp):
     def vjp(self, grad_out: float) -> tuple:
         return grad_out, grad_out
 
-    def jvp(self, tangent_x: Any, tangent_y: Any) -> Any:
-        return sum_terms(tangent_x, tangent_y)
-
 
 @register
 class ScalarSub(ScalarOp):
@@ -77,9 +74,6 @@ class ScalarSub(ScalarOp):
 
     def vjp(self, grad_out: float) -> tuple:
         return grad_out, -grad_out
-
-    def jvp(self, tangent_x: Any, tangent_y: Any) -> Any:
-        return sum_terms(tangent_x, None if tangent_y is None else -tangent_y)
 
 
 @register
@@ -99,12 +93,6 @@ class ScalarMul(ScalarOp):
 
     def vjp(self, grad_out: float) -> tuple:
         return grad_out * self.y, grad_out * self.x
-
-    def jvp(self, tangent_x: Any, tangent_y: Any) -> Any:
-        return sum_terms(
-            None if tangent_x is None else tangent_x * self.y,
-            None if tangent_y is None else self.x * tangent_y,
-        )
 
 
 @register
@@ -129,12 +117,6 @@ class ScalarDiv(ScalarOp):
 
     def vjp(self, grad_out: float) -> tuple:
         return grad_out / self.y, -grad_out * self.out / self.y
-
-    def jvp(self, tangent_x: Any, tangent_y: Any) -> Any:
-        return sum_terms(
-            None if tangent_x is None else tangent_x / self.y,
-            None if tangent_y is None else -tangent_y * self.out / self.y,
-        )
 
 
 @register
@@ -174,15 +156,6 @@ class ScalarPow(ScalarOp):
         grad_y = grad_out * self.slope_y() if self.exponent_needs_grad else None
         return grad_x, grad_y
 
-    def jvp(self, tangent_x: Any, tangent_y: Any) -> Any:
-        term_x = None
-        if tangent_x is not None:
-            term_x = tangent_x * self.y * safe_pow(self.x, self.y - 1.0) if self.y else 0.0
-        term_y = None
-        if tangent_y is not None and self.exponent_needs_grad:
-            term_y = tangent_y * self.slope_y()
-        return sum_terms(term_x, term_y)
-
 
 @register
 class ScalarNeg(ScalarOp):
@@ -198,9 +171,6 @@ class ScalarNeg(ScalarOp):
 
     def vjp(self, grad_out: float) -> tuple:
         return (-grad_out,)
-
-    def jvp(self, tangent_x: Any) -> Any:
-        return -tangent_x
 
 
 @register
@@ -221,9 +191,6 @@ class ScalarRelu(ScalarOp):
     def vjp(self, grad_out: float) -> tuple:
         return (grad_out if self.x > 0.0 else 0.0,)
 
-    def jvp(self, tangent_x: Any) -> Any:
-        return tangent_x if self.x > 0.0 else 0.0
-
 
 @register
 class ScalarTanh(ScalarOp):
@@ -241,9 +208,6 @@ class ScalarTanh(ScalarOp):
 
     def vjp(self, grad_out: float) -> tuple:
         return (grad_out * (1.0 - self.out * self.out),)
-
-    def jvp(self, tangent_x: Any) -> Any:
-        return tangent_x * (1.0 - self.out * self.out)
 
 
 @register
@@ -267,9 +231,6 @@ class ScalarSigmoid(ScalarOp):
     def vjp(self, grad_out: float) -> tuple:
         return (grad_out * self.out * (1.0 - self.out),)
 
-    def jvp(self, tangent_x: Any) -> Any:
-        return tangent_x * self.out * (1.0 - self.out)
-
 
 @register
 class ScalarExp(ScalarOp):
@@ -288,9 +249,6 @@ class ScalarExp(ScalarOp):
     def vjp(self, grad_out: float) -> tuple:
         return (grad_out * self.out,)
 
-    def jvp(self, tangent_x: Any) -> Any:
-        return tangent_x * self.out
-
 
 @register
 class ScalarLog(ScalarOp):
@@ -308,9 +266,6 @@ class ScalarLog(ScalarOp):
 
     def vjp(self, grad_out: float) -> tuple:
         return (grad_out / self.x if self.x else math.copysign(math.inf, grad_out),)
-
-    def jvp(self, tangent_x: Any) -> Any:
-        return tangent_x / self.x if self.x else math.copysign(math.inf, tangent_x)
 
 
 @register
@@ -341,9 +296,3 @@ class ScalarLinear(ScalarOp):
         if self.has_bias:
             return (*grad_w, *grad_x, grad_out)
         return (*grad_w, *grad_x)
-
-    def jvp(self, *tangents: Any) -> Any:
-        n = len(self.w)
-        terms = [None if t is None else t * xi for t, xi in zip(tangents[:n], self.x)]
-        terms += [None if t is None else wi * t for wi, t in zip(self.w, tangents[n:2 * n])]
-        return sum_terms(*terms, *tangents[2 * n:])

@@ -213,17 +213,53 @@ class ScatterAdd(TensorOp):
         return f"{describe_index(self.index)} into {self.shape}"
 
 
-@register
-class Concatenate(TensorOp):
-    """out = concatenate(xs, axis).   grad of each x = its slice of grad_out along axis."""
+class Join(TensorOp):
+    """concatenate / stack: each input fills one piece of the output along `axis` (a slice of
+    it for concatenate, one index of a new axis for stack), so its gradient is that piece of
+    grad_out and its tangent goes to that piece of a zero output."""
 
-    __slots__ = ("axis", "bounds")
-    name = "concatenate"
-    domain = "real"
-    rule = "grad_x_i = grad_out[..., start_i:stop_i, ...] along axis"
+    __slots__ = ("axis", "pieces")
+    pieces: tuple[slice | int, ...]
 
     def __init__(self, axis: int = 0) -> None:
         self.axis = axis
+
+    def at(self, piece: slice | int) -> tuple:
+        """The index of `piece` along the axis (every element of the axes before it)."""
+        return (slice(None),) * self.axis + (piece,)
+
+    def out_shape(self, part: Any) -> tuple[int, ...]:
+        """The output's shape, from the shape of one input's part (a gradient or tangent)."""
+        raise NotImplementedError
+
+    def vjp(self, grad_out: Any) -> tuple:
+        grads = []
+        for piece in self.pieces:
+            grads.append(grad_out[self.at(piece)])
+        return tuple(grads)
+
+    def jvp(self, *tangents: Any) -> Any:
+        # Each tangent is placed in its piece of a zero output (inputs without one contribute
+        # zeros): the join written with the adjoint of indexing, which also runs on graph nodes.
+        terms = []
+        for tangent, piece in zip(tangents, self.pieces):
+            if tangent is not None:
+                terms.append(scatter_add(tangent, self.at(piece), self.out_shape(tangent)))
+        return sum_terms(*terms)
+
+    def describe(self) -> str:
+        return f"axis={self.axis}"
+
+
+@register
+class Concatenate(Join):
+    """out = concatenate(xs, axis).   grad of each x = its slice of grad_out along axis."""
+
+    __slots__ = ()
+    name = "concatenate"
+    domain = "real"
+    rule = "grad_x_i = grad_out[..., start_i:stop_i, ...] along axis"
+    pieces: tuple[slice, ...]
 
     def forward(self, *xs: np.ndarray) -> np.ndarray:
         first = xs[0]
@@ -239,48 +275,25 @@ class Concatenate(TensorOp):
                     + ", ".join(str(t.shape) for t in xs)
                 )
         self.axis = axis
-        stops = np.cumsum([x.shape[axis] for x in xs])
-        self.bounds = tuple(zip((0, *stops[:-1].tolist()), stops.tolist()))
+        stops = np.cumsum([x.shape[axis] for x in xs]).tolist()
+        self.pieces = tuple(map(slice, [0, *stops[:-1]], stops))
         return np.concatenate(xs, axis=axis)
 
-    def vjp(self, grad_out: Any) -> tuple:
-        lead = (slice(None),) * self.axis
-        grads = []
-        for start, stop in self.bounds:
-            grads.append(grad_out[lead + (slice(start, stop),)])
-        return tuple(grads)
-
-    def jvp(self, *tangents: Any) -> Any:
-        # Each input's tangent is placed in its slice of a zero output (inputs without a
-        # tangent contribute zeros), which is concatenation written with the adjoint of slicing.
-        lead = (slice(None),) * self.axis
-        shape = None
-        terms = []
-        for tangent, (start, stop) in zip(tangents, self.bounds):
-            if tangent is None:
-                continue
-            if shape is None:
-                sizes = list(tangent.shape)
-                sizes[self.axis] = self.bounds[-1][1]
-                shape = tuple(sizes)
-            terms.append(scatter_add(tangent, lead + (slice(start, stop),), shape))
-        return sum_terms(*terms)
-
-    def describe(self) -> str:
-        return f"axis={self.axis}"
+    def out_shape(self, part: Any) -> tuple[int, ...]:
+        sizes = list(part.shape)
+        sizes[self.axis] = self.pieces[-1].stop
+        return tuple(sizes)
 
 
 @register
-class Stack(TensorOp):
+class Stack(Join):
     """out = stack(xs, axis) (a new axis).   grad of x_i = grad_out taken at i along axis."""
 
-    __slots__ = ("axis", "count")
+    __slots__ = ()
     name = "stack"
     domain = "real"
     rule = "grad_x_i = grad_out[..., i, ...] along the new axis"
-
-    def __init__(self, axis: int = 0) -> None:
-        self.axis = axis
+    pieces: tuple[int, ...]
 
     def forward(self, *xs: np.ndarray) -> np.ndarray:
         first = xs[0]
@@ -293,26 +306,9 @@ class Stack(TensorOp):
                     "join along an existing axis)"
                 )
         self.axis = normalize_axis("stack", self.axis, first.ndim + 1)
-        self.count = len(xs)
+        self.pieces = tuple(range(len(xs)))
         return np.stack(xs, axis=self.axis)
 
-    def vjp(self, grad_out: Any) -> tuple:
-        lead = (slice(None),) * self.axis
-        grads = []
-        for i in range(self.count):
-            grads.append(grad_out[lead + (i,)])
-        return tuple(grads)
-
-    def jvp(self, *tangents: Any) -> Any:
-        # Each input's tangent goes to its position along the new axis of a zero output.
-        lead = (slice(None),) * self.axis
-        terms = []
-        for i, tangent in enumerate(tangents):
-            if tangent is None:
-                continue
-            shape = tangent.shape[:self.axis] + (self.count,) + tangent.shape[self.axis:]
-            terms.append(scatter_add(tangent, lead + (i,), shape))
-        return sum_terms(*terms)
-
-    def describe(self) -> str:
-        return f"axis={self.axis}"
+    def out_shape(self, part: Any) -> tuple[int, ...]:
+        shape = tuple(part.shape)
+        return shape[:self.axis] + (len(self.pieces),) + shape[self.axis:]

@@ -8,14 +8,13 @@ serves both engines.
 
 from __future__ import annotations
 
-import math
-import numbers
 from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 
-from ..data_view import bump_version
+from ..arguments import check_real
+from ..data_view import bump_version, writable
 from ..tensor import Tensor
 from ..value import Value
 
@@ -26,33 +25,19 @@ Parameter = Tensor | Value
 
 def check_positive(x: object, name: str, where: str) -> float:
     """`x` as a float; `TypeError` if it is not a real number, `ValueError` unless 0 < x < inf."""
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{where}: {name} must be a positive number, got {x!r}")
-    x = float(x)
-    if not (x > 0.0 and math.isfinite(x)):
-        raise ValueError(f"{where}: {name} must be a positive number, got {x}")
-    return x
+    return check_real(x, name, where, "a positive number", above=0.0)
 
 
-def check_fraction(x: object, name: str, where: str, allow_zero: bool = True) -> float:
-    """`x` as a float in [0, 1) (or (0, 1) when `allow_zero` is False)."""
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{where}: {name} must be a number in [0, 1), got {x!r}")
-    x = float(x)
-    if not (0.0 <= x < 1.0) or (x == 0.0 and not allow_zero):
-        interval = "[0, 1)" if allow_zero else "(0, 1)"
-        raise ValueError(f"{where}: {name} must be in {interval}, got {x}")
-    return x
+def check_fraction(x: object, name: str, where: str) -> float:
+    """`x` as a float in [0, 1) (a momentum or a moment's decay rate)."""
+    return check_real(x, name, where, "a number in [0, 1)", at_least=0.0, below=1.0,
+                      range_what="in [0, 1)")
 
 
 def check_nonnegative(x: object, name: str, where: str) -> float:
-    """`x` as a finite float >= 0."""
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{where}: {name} must be a number >= 0, got {x!r}")
-    x = float(x)
-    if not (x >= 0.0 and math.isfinite(x)):
-        raise ValueError(f"{where}: {name} must be a finite number >= 0, got {x}")
-    return x
+    """`x` as a finite float >= 0 (a weight decay)."""
+    return check_real(x, name, where, "a number >= 0", at_least=0.0,
+                      range_what="a finite number >= 0")
 
 
 def collect_parameters(params: Iterable[Parameter], where: str) -> list[Parameter]:
@@ -106,6 +91,21 @@ def _describe(p: Parameter) -> str:
     return f"{label}Value"
 
 
+def _memory_of(p: Tensor, i: int, optimizer: Optimizer) -> np.ndarray:
+    """A writable view of the memory of parameter `i`, whose array is flagged read-only:
+    the update goes into that memory, as `p -= lr * p.grad` under `no_grad()` would write it
+    (a `Tensor(t.data)` shares t's memory). A ValueError for memory that cannot hold the
+    update (a broadcast view, where elements share one location), raised before any
+    parameter changes."""
+    try:
+        return writable(p._data)
+    except ValueError as exc:
+        raise ValueError(
+            f"{type(optimizer).__name__}.step: parameter {i} ({_describe(p)}) cannot be "
+            f"updated: {exc}"
+        ) from None
+
+
 class Optimizer:
     """Base class: holds the parameters and the learning rate; subclasses define `update`.
 
@@ -147,7 +147,8 @@ class Optimizer:
                 grad = p.grad
                 if grad is None:
                     continue
-                data = p._data  # the raw array (`.data` wraps it in a write-counting view)
+                # The raw array (`.data` wraps it in a write-counting view), writable.
+                data = p._data if p._data.flags.writeable else _memory_of(p, i, self)
                 if type(grad) is np.ndarray and grad.shape == data.shape and \
                         grad.dtype.kind == "f":  # what backward leaves: checked in one go
                     work.append((i, p, data, grad))
@@ -178,11 +179,14 @@ class Optimizer:
             state = states.get(i)
             if state is None:
                 state = states[i] = {}
-            if in_place is not None and isinstance(p, Tensor) and data.flags.writeable:
+            if not isinstance(p, Tensor):
+                p.data = float(self.update(state, data, grad))
+                continue
+            if in_place is not None:
                 in_place(state, data, grad)
-                bump_version(p)  # as a write through `.data` would: recorded uses go stale
             else:
-                _write(p, self.update(state, data, grad))
+                data[...] = self.update(state, data, grad)
+            bump_version(p)  # as a write through `.data` would: recorded uses go stale
 
     def update(self, state: dict[str, Any], data: np.ndarray, grad: np.ndarray) -> np.ndarray:
         """The new value of one parameter from its `data` and `grad` (same shape).
@@ -192,8 +196,8 @@ class Optimizer:
         raise NotImplementedError
 
     #: Optionally, a method `(state, data, grad) -> None` that writes the new value into
-    #: `data` itself, the same numbers `update` would return; `step` uses it for writable
-    #: Tensor arrays, which saves a temporary and a copy of every parameter per step.
+    #: `data` itself, the same numbers `update` would return; `step` uses it for Tensor
+    #: parameters, which saves a temporary and a copy of every parameter per step.
     update_in_place: Any = None
 
     def __repr__(self) -> str:
@@ -202,21 +206,3 @@ class Optimizer:
     def describe(self) -> str:
         """The hyper-parameters, for the repr."""
         return f"lr={self.lr}"
-
-
-def _write(p: Parameter, new: np.ndarray) -> None:
-    """Store `new` as the parameter's value.
-
-    A Tensor's array is overwritten in place when it is writable; it is read-only while a
-    recorded graph that has not run backward still needs it, and then the Tensor gets a new
-    array instead, so that graph keeps the values it was built with.
-    """
-    if isinstance(p, Tensor):
-        data = p._data
-        if data.flags.writeable:
-            data[...] = new
-            bump_version(p)
-        else:
-            p.data = np.array(new, dtype=data.dtype)
-    else:
-        p.data = float(new)

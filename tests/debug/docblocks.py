@@ -76,7 +76,7 @@ def run_page(page: Path, workdir: Path) -> list[tuple[Block, Block | None, str]]
             output = following if following is not None and following.is_output else None
             buffer = io.StringIO()
             with contextlib.redirect_stdout(buffer):
-                exec(compile(block.code, f"{page.name}[block {i}]", "exec"), namespace)  # noqa: S102
+                exec(compile(block.code, f"{page.name}[block {i}]", "exec"), namespace)
             results.append((block, output, buffer.getvalue()))
     finally:
         os.chdir(previous)

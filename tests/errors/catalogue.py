@@ -461,7 +461,7 @@ def float_seed(ctx: Context) -> None:
 
 
 @bad_input("seeds", "A data set with a negative seed", "datasets.make_moons(10, seed=-1)",
-           TypeError, r"got -1", r"seed must be a non-negative integer, None or a numpy "
+           ValueError, r"got -1", r"seed must be a non-negative integer, None or a numpy "
            r"Generator")
 def dataset_negative_seed(ctx: Context) -> None:
     ag.datasets.make_moons(10, seed=-1)

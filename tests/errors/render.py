@@ -34,7 +34,7 @@ def raise_for(entry: BadInput, tmp: Path) -> tuple[BaseException, str, Context]:
     try:
         with contextlib.redirect_stderr(stderr):
             entry.trigger(ctx)
-    except BaseException as exc:  # noqa: BLE001 - SystemExit and KeyboardInterrupt included
+    except BaseException as exc:  # SystemExit and KeyboardInterrupt included
         message = stderr.getvalue().strip() if isinstance(exc, SystemExit) else str(exc)
         message = re.sub(r"\bid \d+", "id N", message).replace(f"{tmp}/", "")
         return exc, message, ctx
