@@ -53,6 +53,7 @@ class Function(TensorOp):
 
     kind = "tensor"
     broadcasts = True  # a user's vjp may return gradients in the broadcast shape
+    user_code = True  # its vjp may write into .data: backward checks the ops after it again
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

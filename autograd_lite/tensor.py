@@ -26,8 +26,9 @@ from .data_view import (
 )
 from .engine.anomaly import AnomalyMode, check_forward
 from .engine.backward import run_backward
-from .engine.errors import ShapeError, complex_error, real_array
+from .engine.errors import ShapeError, complex_error
 from .engine.grad_mode import GRAD_MODE
+from .engine.gradients import seed_gradient
 from .engine.node import History, Node, next_id
 from .engine.op import Op, TensorOp
 from .ops.arithmetic import Add, Div, Mod, Mul, Neg, Pow, Sub
@@ -312,7 +313,10 @@ class Tensor(Node):
             data = data._data
         elif isinstance(data, DataView) and data._owner is not None:
             source = data._owner  # Tensor(t.data) shares t's memory, like Tensor(t)
-            data = data.view(np.ndarray)
+            try:
+                data = writable(data)  # as t's own array is (the version counter is shared)
+            except ValueError:  # a broadcast view, or memory that was read-only to begin with
+                data = data.view(np.ndarray)
         elif isinstance(data, Node):
             raise TypeError("Tensor: cannot build a Tensor from a Value; use Tensor(v.data)")
         nested = type(data) is list or type(data) is tuple
@@ -531,34 +535,7 @@ class Tensor(Node):
         `create_graph=True` records the backward pass itself, so the gradients are Tensors
         that can be differentiated again (it implies `retain_graph=True`).
         """
-        if not self.requires_grad:
-            raise RuntimeError(
-                "backward: this tensor does not require grad, so there is nothing to "
-                "differentiate. Create an input with requires_grad=True (and do not build the "
-                "graph under no_grad())."
-            )
-        if grad is None:
-            if self._data.size != 1:
-                raise RuntimeError(
-                    f"backward: the output has shape {self.shape}, not a single number, so the "
-                    "gradient to start from is ambiguous. Pass grad= an array of that shape "
-                    f"(e.g. np.ones({self.shape})), or reduce the output first (e.g. .sum())."
-                )
-            seed: Any = np.ones(self._data.shape, dtype=self._data.dtype)  # ones_like is slower
-        else:
-            if isinstance(grad, Tensor):
-                if grad._data.dtype.kind == "c":  # its imaginary part would be dropped
-                    raise complex_error(f"backward: grad is complex ({grad._data.dtype})")
-                seed = grad
-            else:
-                seed = real_array(grad, self.dtype, "backward: grad")
-            if seed.shape != self.shape:
-                raise ShapeError(
-                    f"backward: grad has shape {tuple(seed.shape)} but the output has shape "
-                    f"{self.shape}; pass a gradient of the output's shape"
-                )
-            if isinstance(seed, Tensor) and not create_graph:
-                seed = seed._data
+        seed = seed_gradient(self, grad, "backward", keep_node=create_graph)
         if create_graph and not isinstance(seed, Tensor):
             seed = constant(seed)
         run_backward(self, seed, retain_graph or create_graph, create_graph)
@@ -703,7 +680,7 @@ class Tensor(Node):
         """Values limited to [a_min, a_max] (either may be None). A bound may be a number, an
         array or a Tensor; a Tensor bound is differentiated as PyTorch's `clamp` (see `Clip`)."""
         op = Clip(a_min, a_max)
-        if not op.inputs:
+        if not op.tensor_bounds:
             return apply_unary(op, self)
         bounds = [bound for bound in (a_min, a_max) if isinstance(bound, Tensor)]
         return apply_op(op, (self, *bounds))

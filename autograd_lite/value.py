@@ -9,6 +9,7 @@ from typing import Any
 from .engine.anomaly import AnomalyMode, check_forward
 from .engine.backward import run_backward
 from .engine.grad_mode import GRAD_MODE
+from .engine.gradients import seed_gradient
 from .engine.node import Node, next_id
 from .engine.op import Op
 from .ops.scalar import (
@@ -208,13 +209,7 @@ class Value(Node):
         counted once per call. Raises `RuntimeError` for a Value that records no graph (made
         under `no_grad()`), as `Tensor.backward` does.
         """
-        if not self.requires_grad:
-            raise RuntimeError(
-                "backward: this Value does not require grad: it was computed under no_grad(), "
-                "which records no graph, so there is nothing to differentiate. Build it from "
-                "Value inputs outside no_grad()."
-            )
-        run_backward(self, 1.0)
+        run_backward(self, seed_gradient(self, None, "backward"))
 
     def __repr__(self) -> str:
         parts = [f"data={self._data:.6g}", f"grad={self.grad:.6g}"]

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from ..engine.backward import backward_step, iterate_backward
-from ..engine.errors import ShapeError, real_array
+from ..engine.gradients import seed_gradient
 from ..text import format_array, format_number
 
 #: Largest Jacobian `local_jacobian` builds (entries), and most vjp calls it makes (rows).
@@ -263,35 +263,6 @@ def jacobian_rows(node: Any, op: Any, i: int, rows: int, cols: int) -> np.ndarra
     return jacobian
 
 
-def seed_gradient(root: Any, grad: Any) -> Any:
-    """The gradient backward starts from, as `.backward()` makes it.
-
-    A Value starts from 1.0 (or `grad`, a float). A Tensor starts from ones when it has one
-    element, else `grad` is required (an ndarray or Tensor of the root's shape).
-    """
-    if not root.requires_grad:
-        raise RuntimeError(
-            "backward_steps: the root does not require grad, so there is nothing to step "
-            "through. Create an input with requires_grad=True (outside no_grad())."
-        )
-    data = root._data
-    if not isinstance(data, np.ndarray):
-        return 1.0 if grad is None else float(grad)
-    if grad is None:
-        if data.size != 1:
-            raise RuntimeError(
-                f"backward_steps: the root has shape {data.shape}, not a single number; pass "
-                "grad= an array of that shape, or reduce the output first (e.g. .sum())"
-            )
-        return np.ones_like(data)
-    seed = real_array(getattr(grad, "_data", grad), data.dtype, "backward_steps: grad")
-    if seed.shape != data.shape:
-        raise ShapeError(
-            f"backward_steps: grad has shape {seed.shape} but the root has shape {data.shape}"
-        )
-    return seed
-
-
 def backward_steps(
     root: Any, module: Any = None, grad: Any = None, retain_graph: bool = False
 ) -> Iterator[Step]:
@@ -308,7 +279,7 @@ def backward_steps(
     `ShapeError` (a `grad` of the wrong shape) and `TypeError` (a `module` without
     `named_parameters`) at once, before the first step.
     """
-    seed = seed_gradient(root, grad)
+    seed = seed_gradient(root, grad, "backward_steps")
     names = module_names(module)
     return generate_steps(iterate_backward(root, seed, retain_graph, False), names)
 

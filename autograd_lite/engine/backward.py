@@ -37,8 +37,8 @@ def iterate_backward(
     The whole graph is checked before the first step, so a backward that cannot finish
     changes no gradient. With `recheck` (for a consumer that runs code between steps, which
     may write into `.data`) each op is checked again just before its vjp; without it, only
-    after a hook (user code) has run. `order` (parents before children, `root` last) limits
-    the pass to those nodes, as the function transforms do.
+    once user code has run (a hook, a custom op's vjp). `order` (parents before children,
+    `root` last) limits the pass to those nodes, as the function transforms do.
     """
     if order is None:
         order = topological_order(root)
@@ -63,6 +63,8 @@ def iterate_backward(
         if op is None:
             continue
         input_grads = backward_step(node, op, grad_out, create_graph, recheck)
+        if op.user_code:
+            recheck = True  # a custom op's vjp is user code too
         for parent, parent_grad in zip(node.parents, input_grads):
             if parent_grad is not None and parent.requires_grad:
                 waiting = pending.get(parent)

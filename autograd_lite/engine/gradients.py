@@ -7,9 +7,58 @@ from typing import Any
 
 import numpy as np
 
-from .errors import ShapeError, complex_error
+from .errors import ShapeError, complex_error, real_array
 from .node import Node
 from .op import Op
+
+
+def seed_gradient(root: Node, grad: Any, who: str, keep_node: bool = False) -> Any:
+    """The gradient a backward pass from `root` starts from (what `.backward()` and
+    `backward_steps` call `grad`), checked.
+
+    A Value starts from 1.0 (or `grad`, a number). A Tensor starts from ones when it has one
+    element; otherwise `grad` is required: an array or a Tensor of the root's shape (kept as a
+    node with `keep_node`, for `create_graph`). Raises `RuntimeError` for a root that records
+    no graph or needs `grad`, `ShapeError` for a `grad` of another shape, `TypeError` for a
+    complex one. `who` starts each message.
+    """
+    data = root._data
+    tensor = isinstance(data, np.ndarray)
+    if not root.requires_grad:
+        if tensor:
+            raise RuntimeError(
+                f"{who}: this tensor does not require grad, so there is nothing to "
+                "differentiate. Create an input with requires_grad=True (and do not build the "
+                "graph under no_grad())."
+            )
+        raise RuntimeError(
+            f"{who}: this Value does not require grad: it was computed under no_grad(), which "
+            "records no graph, so there is nothing to differentiate. Build it from Value inputs "
+            "outside no_grad()."
+        )
+    if not tensor:
+        return 1.0 if grad is None else float(grad)
+    if grad is None:
+        if data.size != 1:
+            raise RuntimeError(
+                f"{who}: the output has shape {data.shape}, not a single number, so the "
+                "gradient to start from is ambiguous. Pass grad= an array of that shape "
+                f"(e.g. np.ones({data.shape})), or reduce the output first (e.g. .sum())."
+            )
+        return np.ones(data.shape, dtype=data.dtype)  # np.ones_like is slower
+    seed: Any
+    if isinstance(grad, Node):
+        seed = grad if keep_node else grad._data
+        if grad._data.dtype.kind == "c":  # its imaginary part would be dropped
+            raise complex_error(f"{who}: grad is complex ({grad._data.dtype})")
+    else:
+        seed = real_array(grad, data.dtype, f"{who}: grad")
+    if tuple(seed.shape) != data.shape:
+        raise ShapeError(
+            f"{who}: grad has shape {tuple(seed.shape)} but the output has shape {data.shape}; "
+            "pass a gradient of the output's shape"
+        )
+    return seed
 
 
 def sum_to_shape(grad: Any, shape: tuple[int, ...], op: str = "") -> Any:

@@ -2,7 +2,8 @@
 
 An op is a class with its math side by side: `forward(*inputs)` computes the output from raw
 data (ndarrays or floats), `vjp(grad_out)` returns one gradient per input (or None where an
-input needs none), and `jvp(*tangents)` the output's tangent (forward mode). One instance is
+input needs none), and, for the Tensor ops, `jvp(*tangents)` the output's tangent (forward
+mode; the Value ops have none, since forward mode runs on Tensors). One instance is
 made per recorded node and keeps, under readable names listed in `saved`, the values backward
 needs (the scalar ops that need none, add, sub and neg, share one instance each). The
 registry exists for seeing, not for dispatch: drawings, the generated table of derivative
@@ -34,6 +35,8 @@ class Op:
       then its vjp may return gradients in the broadcast shape and the engine sums each back
       to its input's shape; an op that does not leaves its gradients as they are;
     - `frees_buffers`: whether backward without `retain_graph` drops the saved values;
+    - `user_code`: whether the vjp is a user's code (a custom `Function`), which may write
+      into a tensor's memory while backward runs: the ops after it are checked again;
     - `domain`: where the op is differentiable, one of `DOMAINS` for every input or a tuple
       with one per input (the property tests sample from it).
 
@@ -53,6 +56,7 @@ class Op:
     smooth: bool = True
     broadcasts: bool = False
     frees_buffers: bool = True
+    user_code: bool = False
     domain: str | tuple[str, ...] = "real"
     freed: bool = False
     versions: tuple[int, ...] | None = None

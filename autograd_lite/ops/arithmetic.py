@@ -28,8 +28,7 @@ def broadcast_failure(name: str, x: np.ndarray, y: np.ndarray, error: ValueError
 
 
 def broadcasting(ufunc: Callable, name: str, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """`ufunc(x, y)`, with a broadcast mismatch reported in the user's terms (add, sub and mul
-    write this call out inline: see `Add.forward`)."""
+    """`ufunc(x, y)`, with a broadcast mismatch reported in the user's terms."""
     try:
         return ufunc(x, y)
     except ValueError as error:
@@ -47,10 +46,7 @@ class Add(TensorOp):
     rule = "d(x + y) = dx + dy"
 
     def forward(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        try:
-            return np.add(x, y)
-        except ValueError as error:
-            raise broadcast_failure("add", x, y, error) from None
+        return broadcasting(np.add, "add", x, y)
 
     def vjp(self, grad_out: Any) -> tuple:
         return grad_out, grad_out
@@ -70,10 +66,7 @@ class Sub(TensorOp):
     rule = "d(x - y) = dx - dy"
 
     def forward(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        try:
-            return np.subtract(x, y)
-        except ValueError as error:
-            raise broadcast_failure("sub", x, y, error) from None
+        return broadcasting(np.subtract, "sub", x, y)
 
     def vjp(self, grad_out: Any) -> tuple:
         return grad_out, (-grad_out if self.needs_grad[1] else None)
@@ -96,10 +89,7 @@ class Mul(TensorOp):
     def forward(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         self.x = x
         self.y = y
-        try:
-            return np.multiply(x, y)
-        except ValueError as error:
-            raise broadcast_failure("mul", x, y, error) from None
+        return broadcasting(np.multiply, "mul", x, y)
 
     def vjp(self, grad_out: Any) -> tuple:
         needs_x, needs_y = self.needs_grad
@@ -147,7 +137,7 @@ def has_zero(a: np.ndarray) -> bool:
     """Whether some element of `a` is 0 (a 0-d exponent, the usual case, without a reduction)."""
     if a.ndim == 0:
         return not a
-    return not np.logical_and.reduce(a, axis=None)
+    return not a.all()
 
 
 @register

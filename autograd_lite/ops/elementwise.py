@@ -294,7 +294,7 @@ class Clip(TensorOp):
     Where a_min == a_max and x lies outside, no input gets a gradient (PyTorch's rule).
     """
 
-    __slots__ = ("a_min", "a_max", "inputs", "mask", "min_mask", "max_mask")
+    __slots__ = ("a_min", "a_max", "tensor_bounds", "mask", "min_mask", "max_mask")
     broadcasts = True
     name = "clip"
     domain = "away_from_kinks"
@@ -307,18 +307,18 @@ class Clip(TensorOp):
         if a_min is None and a_max is None:
             raise ValueError("clip: give a_min, a_max or both (both are None)")
         #: which bounds are Tensors, fed to `forward` after x (their values come from there)
-        self.inputs = tuple(name for name, bound in (("a_min", a_min), ("a_max", a_max))
+        self.tensor_bounds = tuple(name for name, bound in (("a_min", a_min), ("a_max", a_max))
                             if isinstance(bound, Node))
-        self.a_min = None if "a_min" in self.inputs else a_min
-        self.a_max = None if "a_max" in self.inputs else a_max
+        self.a_min = None if "a_min" in self.tensor_bounds else a_min
+        self.a_max = None if "a_max" in self.tensor_bounds else a_max
         self.min_mask: np.ndarray | None = None
         self.max_mask: np.ndarray | None = None
 
     def forward(self, x: np.ndarray, *bounds: np.ndarray) -> np.ndarray:
-        given = dict(zip(self.inputs, bounds))
+        given = dict(zip(self.tensor_bounds, bounds))
         lo = given.get("a_min", self.a_min)
         hi = given.get("a_max", self.a_max)
-        if not self.inputs:  # constant bounds: the output has x's shape and dtype
+        if not self.tensor_bounds:  # constant bounds: the output has x's shape and dtype
             inside = np.ones(x.shape, dtype=bool)
             if lo is not None:
                 inside &= x >= lo
@@ -343,32 +343,32 @@ class Clip(TensorOp):
         if hi is not None:
             inside &= x <= hi
         self.mask = inside.astype(dtype)
-        if "a_min" in self.inputs:
+        if "a_min" in self.tensor_bounds:
             below = x < lo if hi is None else (x < lo) & (lo < hi)
             self.min_mask = np.broadcast_to(below, out.shape).astype(dtype)
-        if "a_max" in self.inputs:
+        if "a_max" in self.tensor_bounds:
             above = x > hi if lo is None else (x > hi) | (hi < lo)
             self.max_mask = np.broadcast_to(above, out.shape).astype(dtype)
         return out
 
     def vjp(self, grad_out: Any) -> tuple:
         grads = [grad_out * self.mask]
-        if "a_min" in self.inputs:
+        if "a_min" in self.tensor_bounds:
             grads.append(grad_out * self.min_mask)
-        if "a_max" in self.inputs:
+        if "a_max" in self.tensor_bounds:
             grads.append(grad_out * self.max_mask)
         return tuple(grads)
 
     def jvp(self, tangent_x: Any, *tangent_bounds: Any) -> Any:
         masks = [self.mask] + [self.min_mask if name == "a_min" else self.max_mask
-                               for name in self.inputs]
+                               for name in self.tensor_bounds]
         terms = [None if t is None else t * m
                  for t, m in zip((tangent_x, *tangent_bounds), masks)]
         return sum_terms(*terms)
 
     def describe(self) -> str:
-        lo = "tensor" if "a_min" in self.inputs else self.a_min
-        hi = "tensor" if "a_max" in self.inputs else self.a_max
+        lo = "tensor" if "a_min" in self.tensor_bounds else self.a_min
+        hi = "tensor" if "a_max" in self.tensor_bounds else self.a_max
         return f"[{lo}, {hi}]"
 
 

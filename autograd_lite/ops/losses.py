@@ -23,19 +23,10 @@ from ..engine.op import TensorOp, register
 from .reductions import wide_sum
 from .rule_math import on_graph
 
-#: `np.arange(n)` by n: the row index of every sample, for picking each sample's label.
-ROWS: dict[int, np.ndarray] = {}
-
 
 def rows(n: int) -> np.ndarray:
-    """`np.arange(n)`, made once per batch size (read-only, shared)."""
-    index = ROWS.get(n)
-    if index is None:
-        index = np.arange(n)
-        index.flags.writeable = False
-        if len(ROWS) < 64:
-            ROWS[n] = index
-    return index
+    """The row index of every sample, `np.arange(n)`, for picking each sample's label."""
+    return np.arange(n)
 
 
 def reduce_losses(losses: np.ndarray, reduction: str) -> np.ndarray:

@@ -178,12 +178,6 @@ def test_a_thread_that_writes_before_backward_is_seen():
 
 
 # ----- known holes ---------------------------------------------------------------------------
-@pytest.mark.xfail(strict=True, reason=(
-    "a write made while backward runs (another thread, or a custom Function's vjp) is not "
-    "seen: versions are checked once before the pass (and again only after a hook), so mul's "
-    "vjp reads the new values: x.grad [200, 4, 6] for [2, 4, 6]. Checking each op's versions "
-    "just before its vjp (as PyTorch does when it unpacks saved tensors) fixes it; measured "
-    "+1.5-2.5% on a 300-op chain"))
 @pytest.mark.parametrize("writer", ["thread", "vjp"])
 def test_a_write_during_backward_is_seen(writer):
     go, written = threading.Event(), threading.Event()
