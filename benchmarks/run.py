@@ -40,7 +40,7 @@ from benchmarks.harness import Row, format_rows, format_summary, measure
 ALL = ("T1", "T2-float64", "T2-float32", "O1", "S1", "S2", "M1")
 OURS = workloads.OURS
 
-#: the targets of issue 7, checked on autograd_lite's rows
+#: the speed targets, checked on autograd_lite's rows
 TARGETS = {
     "T1": ("<= 1.5x floor", lambda row: row.ratio <= 1.5),
     "T2 float64": ("<= 1.05x floor", lambda row: row.ratio <= 1.05),
