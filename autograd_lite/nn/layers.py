@@ -150,7 +150,8 @@ class Flatten(Module):
 
 
 class Identity(Module):
-    """Returns its input unchanged (a placeholder layer, as PyTorch's `nn.Identity`; arguments
+    """Returns its input unchanged (a layer that stands in for one removed, as PyTorch's
+    `nn.Identity`; arguments
     given to the constructor are ignored, as there)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
