@@ -151,8 +151,7 @@ class Flatten(Module):
 
 class Identity(Module):
     """Returns its input unchanged (a layer that stands in for one removed, as PyTorch's
-    `nn.Identity`; arguments
-    given to the constructor are ignored, as there)."""
+    `nn.Identity`; arguments given to the constructor are ignored, as there)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         pass
