@@ -1,7 +1,7 @@
 """The peers, imported only when installed (they are never dependencies of autograd_lite).
 
 Each loader returns the module, or raises `Missing` with the reason the peer is skipped.
-PyTorch counts only in the exact version the issue's reference table used.
+PyTorch counts only in the exact version the reference table used.
 """
 
 from __future__ import annotations

@@ -115,7 +115,7 @@ def run_workloads(names: list[str], repeats: int, min_time: float, quick: bool,
 
 
 def apply_targets(rows: list[Row]) -> None:
-    """Mark autograd_lite's rows with the issue's targets, met or not."""
+    """Mark autograd_lite's rows with the speed targets, met or not."""
     ours = [row for row in rows if row.engine == OURS and row.status == "ok"]
     for row in ours:
         if row.workload in TARGETS:

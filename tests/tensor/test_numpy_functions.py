@@ -9,7 +9,7 @@ For every differentiable function in docs/api.md ("NumPy functions on Tensors"),
   for random weights w, so a rule that differs from what NumPy computes cannot pass.
 
 Then: functions whose result has no derivative return exactly what NumPy returns; refused
-functions and arguments raise TypeError naming the alternative; the issue's own examples; and
+functions and arguments raise TypeError naming the alternative; the first reported examples; and
 a HIPS autograd example that keeps `np.dot(inputs, W)` gives HIPS's gradients.
 """
 
@@ -489,7 +489,7 @@ def test_a_refused_call_leaves_the_gradient_untouched():
     np.testing.assert_array_equal(x.grad, np.ones_like(X))
 
 
-# ----- the issue's examples -----------------------------------------------------------------
+# ----- the first reported examples -----------------------------------------------------------
 @pytest.mark.parametrize("as_tensor", [False, True], ids=["A-ndarray", "A-Tensor"])
 def test_dot_keeps_the_graph(as_tensor):
     A = np.array([[1.0, 2.0], [3.0, 4.0]])
@@ -502,7 +502,7 @@ def test_dot_keeps_the_graph(as_tensor):
     (np.sum, np.ones(3)), (np.mean, np.full(3, 1 / 3)), (np.max, np.array([0.0, 0.0, 1.0])),
     (np.min, np.array([1.0, 0.0, 0.0])), (np.prod, np.array([6.0, 3.0, 2.0])),
 ])
-def test_reductions_of_the_issue_run_and_differentiate(fn, grad):
+def test_the_reported_reductions_run_and_differentiate(fn, grad):
     x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
     out = fn(x)
     assert isinstance(out, Tensor) and out.op
