@@ -36,6 +36,7 @@ from .tensor import (
     constant,
     norm,
     stack,
+    unwrap_all,
     where,
 )
 
@@ -573,6 +574,38 @@ BINARY_UFUNCS["float_power"] = np_float_power
 UNARY_UFUNCS.update(positive=np_positive, conjugate=np_conjugate)
 
 
+@implements(np.bincount)
+def np_bincount(x: Any, /, weights: Any = None, minlength: int = 0) -> Any:
+    """Counts of each integer in `x` (no derivative), or with Tensor `weights` the sum of the
+    weights at each integer: a `scatter_add`, so the weights keep their gradient."""
+    indices = np.asarray(x)
+    if not isinstance(weights, Tensor):
+        return np.bincount(indices, None if weights is None else np.asarray(weights), minlength)
+    if indices.ndim != 1 or weights.shape != indices.shape:
+        raise ValueError("numpy.bincount: x and weights must be 1-D and of the same length")
+    np.bincount(indices, minlength=minlength)  # NumPy's own errors for negative or non-integers
+    size = max(int(indices.max()) + 1 if indices.size else 0, minlength)
+    return weights._scatter_add(indices, (size,))
+
+
+@implements(np.histogram)
+def np_histogram(a: Any, bins: Any = 10, range: Any = None, density: Any = None,
+                 weights: Any = None) -> Any:
+    """Counts per bin, computed on the values, when nothing returned depends on a Tensor's
+    values smoothly: given bin edges and no Tensor weights. Edges NumPy would derive from the
+    data (`bins` a number or a rule) or Tensor weights have a derivative: refused."""
+    if np.ndim(bins) != 1 or isinstance(bins, Tensor) or isinstance(weights, Tensor) or \
+            (density and isinstance(a, Tensor)):
+        raise TypeError(
+            "numpy.histogram on a Tensor: its bin edges (from a number of bins), a density or "
+            "Tensor weights move with the values, so the result would need a gradient it cannot "
+            "keep. Pass the bin edges as an array (the counts have no derivative), or call it on "
+            "np.asarray(t) for plain values without gradient."
+        )
+    return np.histogram(unwrap_all(a), bins, range, density,
+                        None if weights is None else np.asarray(weights))
+
+
 # ----- results without a derivative: computed on the values -----------------------------------
 for _function in (
     np.shape, np.ndim, np.size, np.argmax, np.argmin, np.argsort, np.nonzero, np.argwhere,
@@ -580,8 +613,7 @@ for _function in (
     np.any, np.all, np.iscomplexobj, np.isrealobj, np.result_type, np.may_share_memory,
     np.shares_memory, np.searchsorted, np.zeros_like, np.ones_like, np.empty_like, np.full_like,
     np.can_cast, np.min_scalar_type, np.array_repr, np.array_str, np.array2string,
-    np.save, np.savez, np.savez_compressed, np.savetxt, np.histogram, np.bincount, np.digitize,
-    np.isin,
+    np.save, np.savez, np.savez_compressed, np.savetxt, np.digitize, np.isin,
 ):
     VALUE_FUNCTIONS.add(_function)
 

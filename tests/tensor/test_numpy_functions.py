@@ -345,7 +345,7 @@ VALUE_CALLS = {
     "array_repr": lambda a, b: np.array_repr(a),
     "array_str": lambda a, b: np.array_str(a),
     "array2string": lambda a, b: np.array2string(a, precision=2),
-    "histogram": lambda a, b: np.histogram(a, bins=3),
+    "histogram": lambda a, b: np.histogram(a, bins=[-1.0, 0.0, 0.5, 2.0]),
     "digitize": lambda a, b: np.digitize(a, [0.0, 1.0]),
     "isin": lambda a, b: np.isin(a, [0.7]),
     "less": lambda a, b: np.less(a, b),
@@ -761,3 +761,28 @@ def test_a_tensors_data_view_beside_the_tensor_keeps_the_graph(call):
     assert isinstance(out, Tensor) and out.requires_grad
     want = call(np.array([1.0, -2.0]))
     np.testing.assert_array_equal(out.data, want)
+
+
+# ----- functions whose result can depend on a tensor's values smoothly ----------------------
+def test_bincount_with_tensor_weights_keeps_their_gradient():
+    w = Tensor([0.5, 2.0, -1.0, 3.0], requires_grad=True)
+    idx = np.array([0, 2, 2, 5])
+    out = np.bincount(idx, weights=w, minlength=7)
+    assert isinstance(out, Tensor)
+    np.testing.assert_array_equal(out.data, np.bincount(idx, weights=w.data, minlength=7))
+    (out * np.arange(7.0)).sum().backward()
+    np.testing.assert_array_equal(w.grad, [0.0, 2.0, 2.0, 5.0])  # d/dw_i = position of idx_i
+
+
+def test_bincount_of_counts_alone_runs_on_the_values():
+    assert np.array_equal(np.bincount(np.array([1, 1, 3]), weights=None), [0, 2, 0, 1])
+
+
+def test_histogram_with_edges_from_the_data_or_tensor_weights_is_refused():
+    t = Tensor([0.1, 0.7, 1.3], requires_grad=True)
+    with pytest.raises(TypeError, match="bin edges .* move with the values"):
+        np.histogram(t, bins=3)
+    with pytest.raises(TypeError, match="Pass the bin edges as an array"):
+        np.histogram(np.array([0.1, 0.2]), bins=[0.0, 1.0], weights=t[:2])
+    counts, edges = np.histogram(t, bins=[0.0, 1.0, 2.0])
+    assert counts.tolist() == [2, 1] and edges.tolist() == [0.0, 1.0, 2.0]
